@@ -1,0 +1,53 @@
+"""Settings shared by the CLI and the HTTP service.
+
+Read from environment variables prefixed ``ADDRCHECK_`` (``ADDRCHECK_DATABASE_URL``, ...) and from an
+optional TOML settings file named by ``ADDRCHECK_SETTINGS_FILE`` (default ``addrcheck.toml`` in the
+working directory, if present). Environment variables win over the file.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADDRCHECK_", extra="ignore")
+
+    database_url: str = "sqlite:///var/addrcheck.sqlite3"
+    warehouses_file: Path = PROJECT_ROOT / "data" / "warehouses.example.toml"
+    policy: str = "default"
+    policy_file: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    max_batch_size: int = 1000
+    max_body_bytes: int = 1_048_576
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("ADDRCHECK_SETTINGS_FILE", "addrcheck.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing the environment."""
+    return Settings()
