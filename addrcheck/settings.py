@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     workers: int = 1
     max_batch_size: int = 1000
     max_body_bytes: int = 1_048_576
+    auth_cache_seconds: float = 5.0  # API key checks cached this long; revocation takes effect within it
 
     @classmethod
     def settings_customise_sources(
