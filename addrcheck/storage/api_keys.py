@@ -90,7 +90,9 @@ def ensure_merchant(session: Session, merchant_id: str, name: str | None = None)
     check_merchant_id(merchant_id)
     merchant = session.get(Merchant, merchant_id)
     if merchant is None:
-        merchant = Merchant(id=merchant_id, name=name if name is not None else merchant_id, created_at=utc_now())
+        merchant = Merchant(
+            id=merchant_id, name=name if name is not None else merchant_id, created_at=utc_now()
+        )
         session.add(merchant)
         session.flush()
     return merchant
@@ -104,7 +106,9 @@ def create_api_key(session: Session, merchant_id: str, *, merchant_name: str | N
     """
     ensure_merchant(session, merchant_id, merchant_name)
     key = KEY_MARKER + secrets.token_urlsafe(32)
-    row = ApiKey(merchant_id=merchant_id, prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key), created_at=utc_now())
+    row = ApiKey(
+        merchant_id=merchant_id, prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key), created_at=utc_now()
+    )
     session.add(row)
     session.flush()
     return NewApiKey(key=key, info=_info(row))

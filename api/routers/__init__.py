@@ -1,0 +1,1 @@
+"""One router per resource: addresses, divisions, warehouses, orders, and meta (health, readiness)."""

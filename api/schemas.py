@@ -1,0 +1,211 @@
+"""Request and response bodies of the HTTP API (separate from the library's result types).
+
+Response models document the JSON in OpenAPI; the address endpoints build the JSON from the library's
+own ``to_dict()`` (the shape shared with ``addrcheck check --json``) and these models describe it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PolicyName = Literal["default", "strict", "loose"]
+StatusName = Literal["ok", "vague", "ambiguous", "inconsistent", "invalid"]
+GranularityName = Literal["none", "province", "city", "district", "town", "road", "premise", "sub_premise"]
+OriginName = Literal["explicit", "alias", "historical", "inferred"]
+LevelName = Literal["province", "city", "district", "town"]
+
+Span = list[int]
+
+
+class RequestModel(BaseModel):
+    # Unknown fields are mistakes ("adress"), not extensions: refuse them with 422.
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- requests -------------------------------------------------------------------------------------
+
+
+class AddressRequest(RequestModel):
+    address: str = Field(description="The address as the buyer or merchant typed it.")
+    policy: PolicyName = Field("default", description="What the address must contain to be ok.")
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"address": "浙江省金华市义乌市稠城街道工人北路100号"}]},
+    )
+
+
+class ParseRequest(RequestModel):
+    address: str
+
+
+class BatchRequest(RequestModel):
+    addresses: list[Any] = Field(
+        description=(
+            "Addresses to validate, in order. An element that is not a string gets its own invalid "
+            "result (NOT_AN_ADDRESS); the batch itself does not fail. At most max_batch_size (see /v1/meta)."
+        )
+    )
+    policy: PolicyName = "default"
+
+
+class OrderItemRequest(RequestModel):
+    sku: str = Field(min_length=1, max_length=200)
+    qty: int = Field(1, ge=1, le=1_000_000)
+    category: str | None = Field(None, max_length=200)
+
+
+class OrderRequest(RequestModel):
+    order_id: str = Field(min_length=1, max_length=200)
+    shop: str | None = Field(None, max_length=200)
+    items: list[OrderItemRequest] = Field(min_length=1, max_length=1000)
+    buyer_address: str | None = Field(None, max_length=1000)
+    recompute: bool = Field(
+        False,
+        description="Decide again if the warehouse configuration changed since the recorded decision.",
+    )
+
+
+class WarehouseConfigRequest(RequestModel):
+    format: Literal["toml", "yaml"] = "toml"
+    content: str = Field(description="The warehouse file, as `addrcheck warehouses check` reads it.")
+
+
+# ---- responses ------------------------------------------------------------------------------------
+
+
+class ComponentOut(BaseModel):
+    value: str
+    code: str | None
+    span: Span | None
+    origin: OriginName
+
+
+class ReasonOut(BaseModel):
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+    message_en: str
+    span: Span | None
+
+
+class CandidateOut(BaseModel):
+    normalized: str
+    province: str | None
+    city: str | None
+    district: str | None
+    town: str | None
+    code: str
+
+
+class UnresolvedOut(BaseModel):
+    text: str
+    span: Span
+
+
+class ValidationResultOut(BaseModel):
+    """Exactly ``ValidationResult.to_dict()``, the same object as ``addrcheck check --json``."""
+
+    input: str
+    status: StatusName
+    granularity: GranularityName
+    normalized: str
+    policy: str
+    components: dict[str, ComponentOut]
+    reasons: list[ReasonOut]
+    candidates: list[CandidateOut]
+    unresolved: list[UnresolvedOut]
+
+
+class BatchResultOut(BaseModel):
+    count: int
+    results: list[ValidationResultOut]
+
+
+class ParseResultOut(BaseModel):
+    input: str
+    normalized: str
+    components: dict[str, ComponentOut]
+    candidates: list[CandidateOut]
+    unresolved: list[UnresolvedOut]
+    notes: list[ReasonOut]
+
+
+class NormalizeOut(BaseModel):
+    input: str
+    normalized: str
+    policy: str
+
+
+class DivisionOut(BaseModel):
+    code: str
+    name: str
+    short_name: str | None
+    level: LevelName
+    parent_code: str | None
+    longitude: float | None
+    latitude: float | None
+
+
+class DivisionListOut(BaseModel):
+    parent: DivisionOut | None
+    children: list[DivisionOut]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    detail: Any = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ready"]
+    checks: dict[str, bool]
+
+
+class MetaOut(BaseModel):
+    name: str
+    version: str
+    api_version: str
+    data: dict[str, Any]
+    policies: list[str]
+    max_batch_size: int
+    max_body_bytes: int
+
+
+class WarehouseConfigOut(BaseModel):
+    merchant_id: str
+    config_hash: str
+    format: Literal["toml", "yaml"]
+    created_at: str
+    content: str
+    config: dict[str, Any] = Field(description="The validated warehouses, rules and default.")
+
+
+class OrderDecisionOut(BaseModel):
+    """The recorded pre-ship decision; its fields come from the warehouse module's ledger record."""
+
+    model_config = ConfigDict(extra="allow")
+
+    order_id: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": description}
+    for status, description in {
+        401: "No API key, or an unknown one",
+        403: "The API key was revoked",
+        413: "The request body is too large",
+        422: "The request is malformed or the input cannot be used",
+    }.items()
+}
