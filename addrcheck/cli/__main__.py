@@ -1,0 +1,5 @@
+import sys
+
+from addrcheck.cli import main
+
+sys.exit(main())

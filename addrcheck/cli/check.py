@@ -1,0 +1,80 @@
+"""``addrcheck check``: validate one address, or one per line from standard input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from addrcheck.errors import ConfigError
+from addrcheck.models import ValidationResult
+from addrcheck.policy import PRESETS, Policy, get_policy, load_policy
+from addrcheck.validate import validate
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="validate an address (or one per line from standard input)",
+        description="Validate addresses. Exit 0 when every one is ok, 1 when any is not, 2 on usage errors.",
+    )
+    parser.add_argument("address", nargs="?", help="the address; omit to read one per line from stdin")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per address")
+    parser.add_argument("--policy", default=None, help=f"preset ({', '.join(PRESETS)}) or a policy TOML file")
+    parser.set_defaults(handler=run)
+
+
+def _resolve_policy(value: str | None) -> Policy:
+    if value is None:
+        from addrcheck.settings import get_settings
+
+        settings = get_settings()
+        if settings.policy_file is not None:
+            return load_policy(settings.policy_file)
+        return get_policy(settings.policy)
+    if value in PRESETS:
+        return get_policy(value)
+    return load_policy(value)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        policy = _resolve_policy(args.policy)
+    except ConfigError as exc:
+        print(f"addrcheck: {exc}", file=sys.stderr)
+        return 2
+    if args.address is not None:
+        lines = [args.address]
+    else:
+        # Read bytes and decode leniently: a stray GBK byte must become an invalid result, not a crash.
+        data = sys.stdin.buffer.read()
+        lines = data.decode("utf-8", errors="replace").splitlines()
+    all_ok = True
+    out = sys.stdout
+    for line in lines:
+        result = validate(line, policy=policy)
+        all_ok &= result.ok
+        if args.json:
+            out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_human(result, out)
+    out.flush()
+    return 0 if all_ok else 1
+
+
+def _print_human(result: ValidationResult, out: TextIO) -> None:
+    out.write(f"{result.original}\n")
+    out.write(f"  status:      {result.status.value} (granularity: {result.granularity.value})\n")
+    if result.normalized:
+        out.write(f"  normalized:  {result.normalized}\n")
+    for name, component in result.components.items():
+        code = f" [{component.code}]" if component.code else ""
+        span = f" @{component.span[0]}-{component.span[1]}" if component.span else ""
+        out.write(f"  {name + ':':<13}{component.value}{code} ({component.origin.value}{span})\n")
+    for reason in result.reasons:
+        out.write(f"  {reason.severity.value.upper()} {reason.code.value}: {reason.message} / {reason.message_en}\n")
+    for candidate in result.candidates:
+        out.write(f"  candidate:   {candidate.normalized} [{candidate.code}]\n")
+    for item in result.unresolved:
+        out.write(f"  unresolved:  {item.text!r} @{item.span[0]}-{item.span[1]}\n")

@@ -1,0 +1,95 @@
+"""Find a contact name and phone number pasted with an address (张三 13800138000 浙江省...).
+
+Merchants paste whole shipping labels. The phone is found by pattern (mainland mobiles, and landlines with
+an area code), the name as the short run of Han characters next to it or at the very start, and label
+words (收货人:, 电话:) are claimed so they do not end up in the road or POI.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from addrcheck.text import SEPARATORS
+
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])")
+_LANDLINE = re.compile(r"(?<![0-9])(0[1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})(?:(?:-|转)([0-9]{1,5}))?(?![0-9])")
+_LABEL = re.compile(
+    r"(?:收货人|收件人|联系人|姓名|名字|手机号码|手机号|手机|电话号码|联系电话|电话|TEL|收货地址|详细地址|所在地区|地址)[:：]?"
+)
+# The commonest Chinese surnames (about 90% of the population); a name without a phone must start with one.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
+    "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪"
+    "庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
+    "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
+    "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    phone: tuple[str, int, int] | None  # (normalised number, start, end)
+    name: tuple[str, int, int] | None
+    labels: list[tuple[int, int]]
+
+
+def _is_boundary(text: str, position: int) -> bool:
+    return position <= 0 or position >= len(text) or text[position] in SEPARATORS
+
+
+def find_contact(text: str) -> Contact:
+    """Find a phone, a contact name and label words in folded ``text``."""
+    labels = [(m.start(), m.end()) for m in _LABEL.finditer(text)] if "：" in text or ":" in text or "人" in text else []
+    phone = None
+    match = _MOBILE.search(text)
+    if match:
+        phone = ("".join(match.groups()), match.start(), match.end())
+    else:
+        match = _LANDLINE.search(text)
+        if match:
+            area, number, extension = match.groups()
+            phone = (f"{area}-{number}" + (f"-{extension}" if extension else ""), match.start(), match.end())
+    name = None
+    if phone is not None:
+        name = _name_near(text, phone[1], phone[2], labels)
+    else:
+        # No phone: only a short surname-led word set apart at the very start (张三，浙江省...).
+        start = next((e for s, e in labels if s == 0), 0)
+        while start < len(text) and text[start] in SEPARATORS:
+            start += 1
+        found = _NAME.match(text, start)
+        if found and found.group()[0] in SURNAMES and _is_boundary(text, found.end()) and found.end() < len(text):
+            name = (found.group(), found.start(), found.end())
+    return Contact(phone=phone, name=name, labels=labels)
+
+
+def _name_near(text: str, start: int, end: int, labels: list[tuple[int, int]]) -> tuple[str, int, int] | None:
+    """The name is the 2-4 Han characters set apart right before or right after the phone."""
+    label_ends = {e for _, e in labels}
+    # Before: skip separators and a label (电话:), then take the Han run that ends there.
+    position = start
+    while position > 0 and text[position - 1] in SEPARATORS:
+        position -= 1
+    for s, e in labels:
+        if e == position:
+            position = s
+            while position > 0 and text[position - 1] in SEPARATORS:
+                position -= 1
+    run_start = position
+    while run_start > 0 and "\u4e00" <= text[run_start - 1] <= "\u9fff" and position - run_start < 5:
+        run_start -= 1
+    if 2 <= position - run_start <= 4 and (_is_boundary(text, run_start - 1) or run_start in label_ends):
+        return (text[run_start:position], run_start, position)
+    # After: separators, then a Han run that ends at a separator or the end of the text.
+    position = end
+    while position < len(text) and text[position] in SEPARATORS:
+        position += 1
+    for s, e in labels:
+        if s == position:
+            position = e
+    found = _NAME.match(text, position)
+    if found and (_is_boundary(text, found.end()) and found.group()[0] in SURNAMES):
+        return (found.group(), found.start(), found.end())
+    return None

@@ -1,0 +1,72 @@
+"""User-facing sentences for every reason code, in Chinese (for merchants) and English.
+
+Messages are exact and stable: tests pin them. Placeholders are filled by ``reason()``.
+"""
+
+from __future__ import annotations
+
+from addrcheck.models import Reason, ReasonCode, Severity, Span
+
+LEVEL_ZH = {"province": "省级", "city": "地级", "district": "区县级", "town": "乡镇街道级"}
+
+MESSAGES: dict[ReasonCode, tuple[str, str]] = {
+    ReasonCode.EMPTY: ("地址为空。", "The address is empty."),
+    ReasonCode.TOO_LONG: (
+        "地址过长（{length} 个字符，最多 {limit} 个）。",
+        "The address is too long ({length} characters; at most {limit}).",
+    ),
+    ReasonCode.BINARY_INPUT: (
+        "地址含有控制字符或乱码（第 {position} 个字符），可能是编码错误。",
+        "The address contains control or replacement characters (at {position}): probably a wrong encoding.",
+    ),
+    ReasonCode.NOT_AN_ADDRESS: (
+        "这不像一个地址：没有找到任何省、市、区县或街道信息。",
+        "This does not look like an address: no province, city, county or street was found.",
+    ),
+    ReasonCode.MISSING_PROVINCE: ("缺少省份。", "The province is missing."),
+    ReasonCode.MISSING_CITY: ("缺少城市（地级市）。", "The city (prefecture level) is missing."),
+    ReasonCode.MISSING_DISTRICT: (
+        "缺少区县：请写明区、县或县级市。",
+        "The district or county is missing: name the district, county or county-level city.",
+    ),
+    ReasonCode.MISSING_TOWN: (
+        "缺少乡镇或街道。",
+        "The township or subdistrict (街道/镇/乡) is missing.",
+    ),
+    ReasonCode.MISSING_STREET: (
+        "缺少详细地址：请写明道路、小区、村或具体地点。",
+        "The street address is missing: add a road, a residential compound, a village or a named place.",
+    ),
+    ReasonCode.MISSING_HOUSE_NUMBER: (
+        "缺少门牌号：请写明门牌号或楼栋号。",
+        "The door or building number is missing.",
+    ),
+    ReasonCode.AMBIGUOUS_REGION: (
+        "“{name}”有多个同名地区：{options}。请写明上级地区。",
+        "“{name}” names more than one place: {options}. Add the city or province.",
+    ),
+    ReasonCode.INCONSISTENT_HIERARCHY: (
+        "“{name}”（{level}）不属于{context}，地址前后矛盾。",
+        "“{name}” ({level}) is not part of {context}: the address contradicts itself.",
+    ),
+    ReasonCode.UNKNOWN_REGION: (
+        "未找到“{name}”这个行政区划。",
+        "“{name}” is not a known administrative division.",
+    ),
+    ReasonCode.OUTDATED_NAME: (
+        "“{name}”是旧名称（{year} 年已调整），已按现名“{current}”处理。",
+        "“{name}” is a former name (changed in {year}); read as today's “{current}”.",
+    ),
+    ReasonCode.UNRESOLVED_TEXT: (
+        "无法识别“{text}”。",
+        "Could not place “{text}”.",
+    ),
+}
+
+
+def reason(
+    code: ReasonCode, span: Span | None = None, *, severity: Severity = Severity.ERROR, **values: object
+) -> Reason:
+    """Build a Reason with both messages filled in."""
+    zh, en = MESSAGES[code]
+    return Reason(code, zh.format(**values), en.format(**values), span, severity)

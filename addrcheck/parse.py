@@ -1,0 +1,235 @@
+"""``parse()``: split an address into its components, each with its span in the original input."""
+
+from __future__ import annotations
+
+from addrcheck import messages
+from addrcheck.admin import AdminMatch, Node, match_admin
+from addrcheck.contact import find_contact
+from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, LEVELS, Gazetteer, get_gazetteer
+from addrcheck.models import (
+    ADMIN_LEVELS,
+    COMPONENT_NAMES,
+    Candidate,
+    Component,
+    Origin,
+    ParseResult,
+    Reason,
+    ReasonCode,
+    Severity,
+    Unresolved,
+)
+from addrcheck.street import parse_street
+from addrcheck.text import SEPARATORS, fold
+
+_ORIGIN_OF_KIND = {KIND_FULL: Origin.EXPLICIT, KIND_HISTORICAL: Origin.HISTORICAL}
+
+
+def parse(text: str, /) -> ParseResult:
+    """Parse a Chinese address into components. Lenient: never raises for any ``str``.
+
+    Args:
+        text: the address as typed or pasted; may include a contact name and phone.
+
+    Returns:
+        A ParseResult whose components carry canonical values, division codes, spans into ``text``
+        and how each was found. Divisions above the finest one named are inferred when unique.
+        ``candidates`` lists every reading of an ambiguous region; ``unresolved`` the text not placed.
+
+    Raises:
+        TypeError: if ``text`` is not a ``str`` (bytes must be decoded by the caller).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes a str, not {type(text).__name__}")
+    gazetteer = get_gazetteer()
+    folded = fold(text)
+    length = len(folded)
+    components: dict[str, Component] = {}
+    notes: list[Reason] = []
+    blocked = [False] * length
+
+    contact = find_contact(folded)
+    if contact.phone:
+        value, start, end = contact.phone
+        components["phone"] = Component(value, None, (start, end), Origin.EXPLICIT)
+        blocked[start:end] = [True] * (end - start)
+    if contact.name and contact.name[0] not in gazetteer.names:
+        value, start, end = contact.name
+        components["contact_name"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
+        blocked[start:end] = [True] * (end - start)
+    for start, end in contact.labels:
+        blocked[start:end] = [True] * (end - start)
+
+    admin = match_admin(folded, gazetteer, blocked=blocked)
+    candidates = _place_admin(admin, gazetteer, text, components, notes)
+
+    claimed = list(blocked)
+    for node in (*admin.chain, *admin.conflicts):
+        claimed[node.start : node.end] = [True] * (node.end - node.start)
+    for start, end in admin.repeats:
+        claimed[start:end] = [True] * (end - start)
+
+    unresolved: list[Unresolved] = []
+    for seg_start, seg_end in _segments(claimed):
+        if admin.chain and seg_end <= admin.start:
+            # Text before the province/city is not part of the address proper (a shop name, a note).
+            if any(ch not in SEPARATORS for ch in folded[seg_start:seg_end]):
+                unresolved.append(Unresolved(text[seg_start:seg_end], (seg_start, seg_end)))
+            continue
+        parts, leftovers = parse_street(folded, seg_start, seg_end, town_known="town" in components)
+        for part in parts:
+            if part.name in components:
+                leftovers.append((part.start, part.end))
+                continue
+            components[part.name] = Component(part.value, None, (part.start, part.end), Origin.EXPLICIT)
+        for start, end in leftovers:
+            chunk = text[start:end]
+            if chunk.strip() and any(ch not in SEPARATORS for ch in folded[start:end]):
+                unresolved.append(Unresolved(chunk, (start, end)))
+    if "town" in components and components["town"].code is None:
+        span = components["town"].span
+        notes.append(messages.reason(ReasonCode.UNKNOWN_REGION, span, name=components["town"].value,
+                                     severity=Severity.WARNING))
+    unresolved.sort(key=lambda u: u.span)
+    ordered = {name: components[name] for name in COMPONENT_NAMES if name in components}
+    return ParseResult(
+        original=text,
+        normalized=render(ordered),
+        components=ordered,
+        candidates=tuple(candidates),
+        unresolved=tuple(unresolved),
+        notes=tuple(notes),
+    )
+
+
+def _segments(claimed: list[bool]) -> list[tuple[int, int]]:
+    """Maximal runs of characters nobody has claimed yet."""
+    segments = []
+    start = None
+    for i, is_claimed in enumerate(claimed):
+        if not is_claimed and start is None:
+            start = i
+        elif is_claimed and start is not None:
+            segments.append((start, i))
+            start = None
+    if start is not None:
+        segments.append((start, len(claimed)))
+    return segments
+
+
+def _place_admin(
+    admin: AdminMatch,
+    gazetteer: Gazetteer,
+    text: str,
+    components: dict[str, Component],
+    notes: list[Reason],
+) -> list[Candidate]:
+    """Turn the chain into province/city/district/town components (inferring parents) and notes."""
+    if not admin.chain:
+        return []
+    by_code = {node.code: node for node in admin.chain}
+    deepest = admin.chain[-1].code
+    for code in gazetteer.chain(deepest):
+        division = gazetteer.divisions[code]
+        node = by_code.get(code)
+        level = division.level
+        if node is None:
+            span = None
+            origin = Origin.INFERRED
+            if level == "city" and "province" in components and division.name == components["province"].value:
+                # A municipality's city level is the municipality: 北京市 names both.
+                span, origin = components["province"].span, components["province"].origin
+            components[level] = Component(division.name, code, span, origin)
+            continue
+        origin = _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
+        components[level] = Component(division.name, code, (node.start, node.end), origin)
+        if node.entry.kind == KIND_HISTORICAL:
+            notes.append(
+                messages.reason(
+                    ReasonCode.OUTDATED_NAME,
+                    (node.start, node.end),
+                    severity=Severity.WARNING,
+                    name=text[node.start : node.end],
+                    current=division.name,
+                    year=node.entry.retired_year or "?",
+                )
+            )
+    candidates: list[Candidate] = []
+    if admin.alternatives:
+        seen: set[str] = set()
+        for chain in (admin.chain, *admin.alternatives):
+            code = chain[-1].code
+            if code in seen:
+                continue
+            seen.add(code)
+            candidates.append(_candidate(gazetteer, code))
+        if len(candidates) > 1:
+            spans = [(n.start, n.end) for n in admin.chain if any(n.code != a[i].code for a in admin.alternatives
+                                                                    for i in range(min(len(a), len(admin.chain))))]
+            span = spans[0] if spans else (admin.chain[-1].start, admin.chain[-1].end)
+            notes.append(
+                messages.reason(
+                    ReasonCode.AMBIGUOUS_REGION,
+                    span,
+                    name=text[span[0] : span[1]],
+                    options="、".join(c.normalized for c in candidates),
+                )
+            )
+            # Only what every reading agrees on stays a component.
+            for level in ADMIN_LEVELS:
+                values = {c.province if level == "province" else c.city if level == "city"
+                          else c.district if level == "district" else c.town for c in candidates}
+                if len(values) > 1:
+                    components.pop(level, None)
+        else:
+            candidates = []
+    for node in admin.conflicts:
+        division = gazetteer.divisions[node.code]
+        placed = _describe(components)
+        notes.append(
+            messages.reason(
+                ReasonCode.INCONSISTENT_HIERARCHY,
+                (node.start, node.end),
+                name=text[node.start : node.end],
+                level=messages.LEVEL_ZH[division.level],
+                context=placed,
+            )
+        )
+    return candidates
+
+
+def _describe(components: dict[str, Component]) -> str:
+    return "".join(components[level].value for level in ADMIN_LEVELS if level in components
+                   if not (level == "city" and components.get("province") and
+                           components["province"].value == components[level].value))
+
+
+def _candidate(gazetteer: Gazetteer, code: str) -> Candidate:
+    names: dict[str, str | None] = dict.fromkeys(LEVELS)
+    for ancestor in gazetteer.chain(code):
+        division = gazetteer.divisions[ancestor]
+        names[division.level] = division.name
+    components = {level: Component(name, None, None, Origin.INFERRED) for level, name in names.items() if name}
+    return Candidate(
+        normalized=render(components),
+        province=names["province"],
+        city=names["city"],
+        district=names["district"],
+        town=names["town"],
+        code=code,
+    )
+
+
+def render(components: dict[str, Component]) -> str:
+    """The canonical one-line address: admin names in full, then the finer parts, without contact."""
+    pieces = []
+    province = components.get("province")
+    for name in COMPONENT_NAMES:
+        if name in ("contact_name", "phone"):
+            continue
+        component = components.get(name)
+        if component is None:
+            continue
+        if name == "city" and province is not None and component.value == province.value:
+            continue  # 北京市北京市 -> 北京市
+        pieces.append(component.value)
+    return "".join(pieces)

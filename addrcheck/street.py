@@ -1,0 +1,115 @@
+"""Parse what lies below the township: development zone, community or village, road and door number, POI,
+building, unit, floor and room.
+
+A left-to-right scanner over the folded text: at each position the token patterns are tried in a fixed
+order (the order Chinese addresses are written in); text that no pattern claims accumulates and becomes
+the POI (the first such run) or unresolved text. Patterns are anchored on the suffix words that close
+each part (路, 号, 栋, 单元, 室...), which is how people, and the CCKS labelling rules, delimit them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, normalize_number
+
+_HAN = "\u4e00-\u9fff"
+_NUM = f"(?:[0-9]+|[{CHINESE_NUMERAL}]+)"
+_NUMX = f"{_NUM}(?:[-之][0-9]+)*"
+_NOT_NUMBER_WORD = "(?!号楼|栋|幢|单元|层|室)"
+
+# (component, pattern), tried in this order at each position.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("town", f"[{_HAN}]{{1,8}}?(?:街道办事处|街道|镇(?![{_HAN}]{{0,3}}[路街])|乡(?![村下]))"),
+        (
+            "devzone",
+            f"[{_HAN}A-Z0-9]{{1,14}}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新技术开发区"
+            "|高新区|开发区|工业园区|工业园|产业园区|产业园|科技园|保税区|综合保税区|工业区|工业集中区|物流园区?|创业园)",
+        ),
+        (
+            "community",
+            f"[{_HAN}0-9]{{1,10}}?(?:社区居委会|社区居民委员会|村民委员会|居委会|村委会|社区|新村|村(?![路街道镇委口]))"
+            f"(?:{_NUM}(?:组|队|社))?",
+        ),
+        ("road", f"[{_HAN}]{{1,10}}?[0-9]{{0,3}}(?:大道|大街|公路|胡同|路|街(?!道)|巷|道(?![办路])|里(?=[0-9]))"),
+        ("road_number", f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}(?:院)?"),
+        ("building", f"(?:{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))"),
+        ("unit", f"{_NUM}单元"),
+        ("floor", f"(?:{_NUM}|[A-Z]?[0-9]+)(?:楼层|层|楼|F)(?![0-9]*号)"),
+        ("room", f"{_NUMX}(?:室|房|号房|号)|[A-Z]?[0-9]{{3,5}}$"),
+    )
+)
+_FOLLOWING_NUMBER = re.compile(f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}")
+_JUNK = frozenset(SEPARATORS) | {"近", "旁", "对面", "附近"}
+
+
+@dataclass(frozen=True, slots=True)
+class StreetPart:
+    name: str
+    value: str
+    start: int
+    end: int
+
+
+def parse_street(text: str, start: int, end: int, *, town_known: bool) -> tuple[list[StreetPart], list[tuple[int, int]]]:
+    """Tokenise ``text[start:end]`` (folded). Returns the parts found and the spans left over.
+
+    ``town_known``: the gazetteer already found the township, so another 街道/镇 here is not one.
+    """
+    parts: list[StreetPart] = []
+    other: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    position = start
+    pending = -1
+    while position < end:
+        if text[position] in SEPARATORS:
+            if pending >= 0:
+                other.append((pending, position))
+                pending = -1
+            position += 1
+            continue
+        for name, pattern in _PATTERNS:
+            if name in seen:
+                continue
+            if name == "town" and (town_known or parts):
+                continue
+            match = pattern.match(text, position, end)
+            if match is None:
+                continue
+            match_start = position
+            if pending >= 0:
+                other.append((pending, match_start))
+                pending = -1
+            value = text[match_start : match.end()]
+            if name in ("road_number", "building", "unit", "floor", "room"):
+                value = normalize_number(value)
+            if name == "road_number" and "road" not in seen:
+                # A door number with no road before it numbers the POI or community it follows.
+                named_place = other or (parts and parts[-1].name in ("community", "devzone"))
+                name = "building" if named_place and "building" not in seen else "road_number"
+            parts.append(StreetPart(name, value, match_start, match.end()))
+            seen.add(name)
+            position = match.end()
+            break
+        else:
+            if pending < 0:
+                pending = position
+            position += 1
+    if pending >= 0:
+        other.append((pending, end))
+    leftovers: list[tuple[int, int]] = []
+    for span_start, span_end in other:
+        chunk = text[span_start:span_end]
+        if chunk in _JUNK:
+            leftovers.append((span_start, span_end))
+            continue
+        if "poi" not in seen and re.search(f"[{_HAN}A-Z]", chunk):
+            parts.append(StreetPart("poi", chunk, span_start, span_end))
+            seen.add("poi")
+        else:
+            leftovers.append((span_start, span_end))
+    parts.sort(key=lambda p: p.start)
+    return parts, leftovers

@@ -1,0 +1,163 @@
+"""``validate()`` and ``normalize()``: a verdict on whether an address is good enough to be a return address."""
+
+from __future__ import annotations
+
+from addrcheck import messages
+from addrcheck.errors import AddressError
+from addrcheck.gazetteer import get_gazetteer
+from addrcheck.models import (
+    Component,
+    Granularity,
+    ParseResult,
+    Reason,
+    ReasonCode,
+    Severity,
+    Status,
+    ValidationResult,
+)
+from addrcheck.parse import parse
+from addrcheck.policy import Policy, get_policy
+from addrcheck.text import control_characters
+
+_LOCATORS = ("road", "poi", "community")
+_NUMBERS = ("road_number", "building", "room")
+_STATUS_OF = {
+    ReasonCode.EMPTY: Status.INVALID,
+    ReasonCode.TOO_LONG: Status.INVALID,
+    ReasonCode.BINARY_INPUT: Status.INVALID,
+    ReasonCode.NOT_AN_ADDRESS: Status.INVALID,
+    ReasonCode.INCONSISTENT_HIERARCHY: Status.INCONSISTENT,
+    ReasonCode.AMBIGUOUS_REGION: Status.AMBIGUOUS,
+}
+_STATUS_ORDER = (Status.INVALID, Status.INCONSISTENT, Status.AMBIGUOUS, Status.VAGUE)
+
+
+def validate(text: str, /, *, policy: Policy | str | None = None) -> ValidationResult:
+    """Parse ``text`` and judge it against ``policy`` (a preset name, a Policy, or None for "default").
+
+    Returns:
+        A ValidationResult: ``status`` (ok, vague, ambiguous, inconsistent, invalid), ``reasons`` with
+        stable codes and spans, ``granularity``, ``normalized`` and the parsed components.
+        Warnings (OUTDATED_NAME, UNRESOLVED_TEXT, UNKNOWN_REGION for a township) do not change the status.
+
+    Raises:
+        TypeError: ``text`` is not a str. ConfigError: unknown policy name.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"validate() takes a str, not {type(text).__name__}")
+    rules = get_policy(policy)
+    early = _input_problem(text, rules)
+    if early is not None:
+        return ValidationResult(
+            original=text,
+            normalized="",
+            status=Status.INVALID,
+            granularity=Granularity.NONE,
+            components={},
+            reasons=(early,),
+            candidates=(),
+            unresolved=(),
+            policy=rules.name,
+        )
+    parsed = parse(text)
+    reasons = list(parsed.notes)
+    reasons.extend(_policy_reasons(parsed, rules))
+    for item in parsed.unresolved:
+        reasons.append(messages.reason(ReasonCode.UNRESOLVED_TEXT, item.span, severity=Severity.WARNING,
+                                       text=item.text))
+    if not rules.allow_outdated_names:
+        reasons = [
+            Reason(r.code, r.message, r.message_en, r.span, Severity.ERROR) if r.code is ReasonCode.OUTDATED_NAME else r
+            for r in reasons
+        ]
+    return ValidationResult(
+        original=text,
+        normalized=parsed.normalized,
+        status=_status(reasons),
+        granularity=granularity(parsed.components),
+        components=parsed.components,
+        reasons=tuple(reasons),
+        candidates=parsed.candidates,
+        unresolved=parsed.unresolved,
+        policy=rules.name,
+    )
+
+
+def normalize(text: str, /, *, policy: Policy | str | None = None) -> str:
+    """Return the canonical one-line form of ``text``.
+
+    Raises:
+        AddressError: the address is invalid, ambiguous or inconsistent, so it has no single
+        normalised form; ``reasons`` says why. Vague addresses still normalise.
+    """
+    result = validate(text, policy=policy)
+    if result.status in (Status.INVALID, Status.AMBIGUOUS, Status.INCONSISTENT):
+        errors = [r for r in result.reasons if r.severity is Severity.ERROR]
+        raise AddressError(errors[0].message_en if errors else result.status.value, reasons=errors)
+    return result.normalized
+
+
+def _input_problem(text: str, rules: Policy) -> Reason | None:
+    if not text.strip():
+        return messages.reason(ReasonCode.EMPTY)
+    if len(text) > rules.max_length:
+        return messages.reason(ReasonCode.TOO_LONG, (rules.max_length, len(text)), length=len(text),
+                               limit=rules.max_length)
+    bad = control_characters(text)
+    if bad:
+        return messages.reason(ReasonCode.BINARY_INPUT, (bad[0], bad[0] + 1), position=bad[0])
+    return None
+
+
+def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
+    components = parsed.components
+    found = set(components)
+    if not found - {"contact_name", "phone"} and not parsed.candidates:
+        return [messages.reason(ReasonCode.NOT_AN_ADDRESS)]
+    reasons: list[Reason] = []
+    ambiguous = bool(parsed.candidates)
+    gazetteer = get_gazetteer()
+    city_code = components["city"].code if "city" in components else None
+    district = components.get("district")
+    if not ambiguous:
+        if rules.require_province and "province" not in found:
+            reasons.append(messages.reason(ReasonCode.MISSING_PROVINCE))
+        # Counties run by a province directly (仙桃, 石河子) have no city level to miss.
+        no_city_level = district is not None and district.code is not None and "city" not in found
+        if rules.require_city and "city" not in found and not no_city_level:
+            reasons.append(messages.reason(ReasonCode.MISSING_CITY))
+        # Cities with no county level (东莞, 中山, 儋州, 嘉峪关): the city is enough.
+        city_has_counties = city_code is None or any(
+            gazetteer.level_of[c] == 2 for c in gazetteer.children.get(city_code, [])
+        )
+        if rules.require_district and district is None and city_has_counties:
+            reasons.append(messages.reason(ReasonCode.MISSING_DISTRICT))
+        if rules.require_town and "town" not in found:
+            reasons.append(messages.reason(ReasonCode.MISSING_TOWN))
+    if rules.require_locator and not found.intersection(_LOCATORS):
+        reasons.append(messages.reason(ReasonCode.MISSING_STREET))
+    elif rules.require_house_number and not found.intersection(_NUMBERS):
+        anchor = next((components[n] for n in _LOCATORS if n in components), None)
+        reasons.append(messages.reason(ReasonCode.MISSING_HOUSE_NUMBER, anchor.span if anchor else None))
+    return reasons
+
+
+def _status(reasons: list[Reason]) -> Status:
+    statuses = {_STATUS_OF.get(r.code, Status.VAGUE) for r in reasons if r.severity is Severity.ERROR}
+    return next((s for s in _STATUS_ORDER if s in statuses), Status.OK)
+
+
+def granularity(components: dict[str, Component] | object) -> Granularity:
+    """The finest level the components reach."""
+    found = set(components)  # type: ignore[call-overload]
+    if found & {"unit", "floor", "room"}:
+        return Granularity.SUB_PREMISE
+    if found & {"road_number", "building"}:
+        return Granularity.PREMISE
+    if found & {"road", "poi", "community"}:
+        return Granularity.ROAD
+    for level, value in (("town", Granularity.TOWN), ("district", Granularity.DISTRICT),
+                         ("city", Granularity.CITY), ("province", Granularity.PROVINCE)):
+        if level in found:
+            return value
+    return Granularity.NONE

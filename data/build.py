@@ -1,0 +1,332 @@
+"""Build addrcheck's division gazetteer from the raw sources in data/sources/.
+
+    python data/build.py            # writes addrcheck/_data/divisions.json
+
+Inputs (provenance and licences in data/README.md and each sources/*/SOURCE.md):
+  nbs2023/       the four levels with codes (the backbone: every unit comes from here)
+  areacity2023/  short names (浙江, 金华, 婺城, 东华门)
+  yescallop/     retired county-and-above units 1981-2024 and their successors (襄樊 -> 襄阳市)
+  jionlp/        Inner-Mongolia banner abbreviations (土默特右旗 -> 土右旗)
+  cpca/          county centroids (about 2018)
+  opencc/        traditional -> simplified characters
+
+The output is one JSON document; addrcheck.gazetteer loads it on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCES = HERE / "sources"
+OUTPUT = HERE.parent / "addrcheck" / "_data" / "divisions.json"
+
+PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
+
+# NBS files these codes as prefecture-level placeholders; their counties belong to the province itself.
+PROVINCE_DIRECT_PLACEHOLDERS = {"4190", "4290", "4690", "6590"}
+# Chongqing's NBS "县" (5002) is a statistical grouping, not a city: its counties belong to 重庆市 like its districts.
+MUNICIPALITY_EXTRA_GROUPS = {"5002": "5001"}
+MUNICIPALITIES = {"11", "12", "31", "50"}
+
+TOWN_SUFFIXES = ("地区办事处", "街道办事处", "民族乡", "街道", "苏木", "镇", "乡")
+DISTRICT_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "新区", "区", "县", "市", "旗")
+# Historical names too generic to mean one place on their own.
+GENERIC_HISTORICAL = {"城区", "郊区", "矿区", "市辖区", "市区", "新区", "城关区", "县"}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def strip_suffix(name: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def build_units() -> tuple[dict[str, dict[str, object]], dict[str, str]]:
+    """Return units keyed by code, and the NBS placeholder codes mapped to the unit that replaces them."""
+    units: dict[str, dict[str, object]] = {}
+    replaced: dict[str, str] = {}
+    nbs = SOURCES / "nbs2023"
+    for row in read_csv(nbs / "provinces.csv"):
+        units[row["code"]] = {"name": row["name"], "level": PROVINCE, "parent": None}
+    for row in read_csv(nbs / "cities.csv"):
+        code, province = row["code"], row["provinceCode"]
+        if code in PROVINCE_DIRECT_PLACEHOLDERS:
+            replaced[code] = province
+        elif code in MUNICIPALITY_EXTRA_GROUPS:
+            replaced[code] = MUNICIPALITY_EXTRA_GROUPS[code]
+        elif province in MUNICIPALITIES:
+            # Municipalities: NBS calls the city level 市辖区; addresses call it by the municipality's name.
+            units[code] = {"name": units[province]["name"], "level": CITY, "parent": province}
+        else:
+            units[code] = {"name": row["name"], "level": CITY, "parent": province}
+    for row in read_csv(nbs / "areas.csv"):
+        code, city = row["code"], row["cityCode"]
+        parent = replaced.get(city, city)
+        if city in units and units[city]["name"] == row["name"]:
+            # 东莞, 中山, 儋州, 嘉峪关 have no county level: NBS repeats the city as a placeholder county.
+            replaced[code] = city
+            continue
+        units[code] = {"name": row["name"], "level": DISTRICT, "parent": parent}
+    for row in read_csv(nbs / "streets.csv"):
+        code, area = row["code"], row["areaCode"]
+        parent = replaced.get(area, area)
+        name = row["name"]
+        county_name = str(units[area]["name"]) if area in units else ""
+        aliases = []
+        if county_name and name.startswith(county_name) and len(name) - len(county_name) >= 3:
+            # NBS prefixes some townships with their county (济源市沁园街道): the address says 沁园街道.
+            aliases.append(name)
+            name = name[len(county_name) :]
+        units[code] = {"name": name, "level": TOWN, "parent": parent, "aliases": aliases}
+    return units, replaced
+
+
+def add_short_names(units: dict[str, dict[str, object]]) -> None:
+    """Short names from AreaCity (matched by parent and full name, since its town ids differ from NBS)."""
+    by_parent_name: dict[tuple[str, str], str] = {}
+    for code, unit in units.items():
+        parent = str(unit["parent"] or "")
+        by_parent_name[(parent[:6], str(unit["name"]))] = code
+    for row in read_csv(SOURCES / "areacity2023" / "ok_data_level4.csv"):
+        full, short, pid = row["ext_name"], row["name"], row["pid"]
+        code = row["id"] if row["id"] in units and units[row["id"]]["name"] == full else None
+        if code is None:
+            code = by_parent_name.get((pid[:6], full))
+        if code is None or short == full or len(short) < 2:
+            continue
+        unit = units[code]
+        unit.setdefault("short", [])
+        if short not in unit["short"]:  # type: ignore[operator]
+            unit["short"].append(short)  # type: ignore[union-attr]
+    for code, unit in units.items():
+        level, name = unit["level"], str(unit["name"])
+        shorts: list[str] = unit.setdefault("short", [])  # type: ignore[assignment]
+        derived = None
+        if level == TOWN:
+            derived = strip_suffix(name, TOWN_SUFFIXES)
+        elif level == DISTRICT:
+            derived = strip_suffix(re.sub(r"(?:[^族]{1,8}族)+自治县$", "县", name), DISTRICT_SUFFIXES)
+        elif level == CITY and name.endswith("自治州"):
+            base = shorts[0] if shorts else re.sub(r"(?:[^族]{1,8}族)+自治州$", "", name)
+            for alias in (base, base + "州"):  # 恩施州, 湘西州: how people write autonomous prefectures
+                if alias not in shorts and alias != name and len(alias) >= 2:
+                    shorts.append(alias)
+        if derived and derived != name and len(derived) >= 2 and derived not in shorts:
+            shorts.append(derived)
+        unit["short"] = shorts
+
+
+def add_banner_aliases(units: dict[str, dict[str, object]]) -> int:
+    table = json.loads((SOURCES / "jionlp" / "county_qi_alias.json").read_text(encoding="utf-8"))
+    mapping = next(iter(table.values()))
+    by_name = defaultdict(list)
+    for code, unit in units.items():
+        if unit["level"] == DISTRICT and str(code).startswith("15"):
+            by_name[unit["name"]].append(code)
+    added = 0
+    for full, alias in mapping.items():
+        for code in by_name.get(full, []):
+            units[code].setdefault("aliases", []).append(alias)  # type: ignore[union-attr]
+            added += 1
+    return added
+
+
+def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, str]) -> list[list[object]]:
+    """Retired names mapped to today's units: [old name, level, [successor codes], year retired]."""
+    rows = read_csv(SOURCES / "yescallop" / "result.csv")
+    records: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        records[row["代码"]].append(row)
+    level_of = {"省级": PROVINCE, "地级": CITY, "县级": DISTRICT}
+
+    def current(code: str) -> str | None:
+        short = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        short = replaced.get(short, short)
+        return short if short in units else None
+
+    def successors(code: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        if code in seen:
+            return set()
+        seen = seen | {code}
+        found: set[str] = set()
+        for row in records.get(code, []):
+            if row["状态"] == "在用":
+                found.add(code)
+                continue
+            targets = [t for t in row["新代码"].split(";") if t and "[" not in t]
+            if not targets and row["状态"] == "变更":
+                targets = [code]
+            for target in targets:
+                if target == code:
+                    now = current(code)
+                    if now:
+                        found.add(now)
+                    continue
+                found |= successors(target, seen)
+            if not targets and row["级别"] == "地级":
+                # An abolished prefecture (莱芜市 2019): today's parents of what its counties became.
+                for child, child_rows in records.items():
+                    if child[:4] == code[:4] and child != code and child_rows[0]["级别"] == "县级":
+                        for succ in successors(child, seen):
+                            parent = units[succ]["parent"] if succ in units else None
+                            if parent and units[str(parent)]["level"] == CITY:
+                                found.add(str(parent))
+        return {c for c in (current(f) or f for f in found) if c in units}
+
+    current_names: set[str] = set()
+    for unit in units.values():
+        if unit["level"] != TOWN:
+            current_names.add(str(unit["name"]))
+            current_names.update(unit.get("short", []))  # type: ignore[arg-type]
+            current_names.update(unit.get("aliases", []))  # type: ignore[arg-type]
+    result: dict[tuple[str, int], tuple[set[str], str]] = {}
+    for code, code_rows in records.items():
+        for row in code_rows:
+            if row["状态"] == "在用":
+                continue
+            name, level = row["名称"], level_of[row["级别"]]
+            if name in GENERIC_HISTORICAL or name in current_names or len(name) < 3:
+                continue
+            succ = {s for s in successors(code) if units[s]["level"] == level}
+            if not succ:
+                continue
+            key = (name, level)
+            previous = result.get(key)
+            merged = (previous[0] | succ) if previous else succ
+            year = max(previous[1], row["变更/弃用时间"]) if previous else row["变更/弃用时间"]
+            result[key] = (merged, year)
+    out: list[list[object]] = []
+    for (name, level), (codes, year) in sorted(result.items()):
+        out.append([name, level, sorted(codes), year])
+        short = strip_suffix(name, ("地区", "自治州", "市", "县", "区") if level < DISTRICT else DISTRICT_SUFFIXES)
+        if short != name and len(short) >= 2 and short not in current_names and (short, level) not in result:
+            out.append([short, level, sorted(codes), year])
+    return out
+
+
+def add_centroids(units: dict[str, dict[str, object]], history: list[list[object]]) -> tuple[int, int]:
+    centroids: dict[str, tuple[float, float]] = {}
+    for row in read_csv(SOURCES / "cpca" / "adcodes.csv"):
+        code = row["adcode"][:6]
+        if not row["longitude"] or not row["latitude"]:
+            continue
+        centroids[code] = (float(row["longitude"]), float(row["latitude"]))
+    predecessor_point: dict[str, tuple[float, float]] = {}
+    for row in read_csv(SOURCES / "yescallop" / "result.csv"):
+        old = row["代码"]
+        if old in centroids:
+            for target in row["新代码"].split(";"):
+                target = target.split("[")[0]
+                if target and target not in centroids:
+                    predecessor_point.setdefault(target, centroids[old])
+    exact = approximate = 0
+    for code, unit in units.items():
+        if unit["level"] not in (CITY, DISTRICT):
+            continue
+        key = code if len(code) == 6 else code + "00"
+        if key in centroids:
+            unit["point"] = list(centroids[key])
+            exact += 1
+        elif key in predecessor_point:
+            unit["point"] = list(predecessor_point[key])
+            unit["approximate"] = True
+            approximate += 1
+    for code, unit in units.items():
+        if unit["level"] == DISTRICT and "point" not in unit:
+            parent = units[str(unit["parent"])]
+            if "point" in parent:
+                unit["point"] = parent["point"]
+                unit["approximate"] = True
+                approximate += 1
+    return exact, approximate
+
+
+def build_char_map() -> dict[str, str]:
+    """One-to-one character folds: full-width and compatibility forms, look-alike radicals, traditional."""
+    char_map: dict[str, str] = {}
+    for codepoint in range(0x2E80, 0xFFEF):
+        char = chr(codepoint)
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) == 1 and folded != char:
+            char_map[char] = folded
+    # CJK Radicals Supplement forms that NFKC leaves alone but people paste from input methods.
+    for radical, ideograph in zip("⻄⻓⻔⻋⻅⻆⻜⻢⻥⻦⻉⻈⻗⻘⻙⻚⻛⻝⻟⻠", "西长门车见角飞马鱼鸟贝讠雨青韦页风食饣饣", strict=True):
+        char_map[radical] = ideograph
+    with (SOURCES / "opencc" / "TSCharacters.txt").open(encoding="utf-8") as handle:
+        for line in handle:
+            trad, _, simp = line.rstrip("\n").partition("\t")
+            options = simp.split(" ")
+            if len(trad) == 1 and len(options[0]) == 1 and trad not in options:
+                char_map.setdefault(trad, options[0])
+    char_map["\u3000"] = " "
+    return {k: v for k, v in char_map.items() if k != v}
+
+
+def main() -> int:
+    units, replaced = build_units()
+    add_short_names(units)
+    banners = add_banner_aliases(units)
+    history = historical_aliases(units, replaced)
+    exact, approximate = add_centroids(units, history)
+    counts = [sum(1 for u in units.values() if u["level"] == level) for level in range(4)]
+    rows = []
+    for code in sorted(units, key=lambda c: (len(c), c)):
+        unit = units[code]
+        point = unit.get("point")
+        rows.append(
+            [
+                code,
+                unit["name"],
+                unit["level"],
+                unit["parent"],
+                unit.get("short", []),
+                unit.get("aliases", []),
+                point[0] if point else None,  # type: ignore[index]
+                point[1] if point else None,  # type: ignore[index]
+                bool(unit.get("approximate", False)),
+            ]
+        )
+    document = {
+        "_comment": "generated by data/build.py — do not edit",
+        "meta": {
+            "vintage": "NBS 2023 (cut-off 2023-06-30)",
+            "built": date.today().isoformat(),
+            "counts": {"province": counts[0], "city": counts[1], "district": counts[2], "town": counts[3]},
+            "historical_names": len(history),
+            "banner_aliases": banners,
+            "centroids": {"exact": exact, "approximate": approximate},
+            "sources": [
+                "nbs2023: modood/Administrative-divisions-of-China @ 57a0aa9 (NBS 2023, WTFPL)",
+                "areacity2023: xiangyuecn/AreaCity-JsSpider-StatsGov 2023.240319.250114 (MIT)",
+                "yescallop: yescallop/areacodes @ eed219a (1981-2024, CC0)",
+                "jionlp: dongrixinyu/JioNLP 1.5.31 banner aliases (Apache-2.0)",
+                "cpca: cpca 0.5.5 adcodes.csv centroids (MIT)",
+                "opencc: TSCharacters.txt (Apache-2.0)",
+            ],
+        },
+        "columns": ["code", "name", "level", "parent", "short", "aliases", "lon", "lat", "approximate"],
+        "units": rows,
+        "historical": history,
+        "char_map": build_char_map(),
+    }
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {OUTPUT.relative_to(HERE.parent)}: {json.dumps(document['meta'], ensure_ascii=False)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
