@@ -228,7 +228,9 @@ def _toml_locations(text: str) -> dict[Path_, int]:
     return locations
 
 
-def _yaml_locations(node: yaml.Node, path: Path_, locations: dict[Path_, int], duplicates: list[Path_]) -> None:
+def _yaml_locations(
+    node: yaml.Node, path: Path_, locations: dict[Path_, int], duplicates: list[tuple[Path_, int]]
+) -> None:
     locations.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -236,7 +238,7 @@ def _yaml_locations(node: yaml.Node, path: Path_, locations: dict[Path_, int], d
             key = str(key_node.value)
             child = (*path, key)
             if key in seen:
-                duplicates.append(child)
+                duplicates.append((child, key_node.start_mark.line + 1))
                 continue
             seen.add(key)
             _yaml_locations(value_node, child, locations, duplicates)
@@ -269,12 +271,12 @@ def _parse(text: str, fmt: str, source: str) -> tuple[Any, dict[Path_, int], lis
         )
         raise ConfigError(str(problem), problems=[problem]) from None
     locations: dict[Path_, int] = {}
-    duplicates: list[Path_] = []
+    duplicates: list[tuple[Path_, int]] = []
     if node is not None:
         _yaml_locations(node, (), locations, duplicates)
     problems = [
-        ConfigProblem("DUPLICATE_KEY", f'key "{path[-1]}" appears twice in {_describe_path(path[:-1])}', None, source)
-        for path in duplicates
+        ConfigProblem("DUPLICATE_KEY", f'key "{path[-1]}" appears twice in {_describe_path(path[:-1])}', line, source)
+        for path, line in duplicates
     ]
     return document, locations, problems
 

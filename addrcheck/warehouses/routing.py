@@ -120,7 +120,7 @@ def match_sku(
         rule = config.default
     else:
         detail = "".join(
-            f", {name} {value!r}" for name, value in (("category", category), ("shop", shop)) if value is not None
+            f', {name} "{value}"' for name, value in (("category", category), ("shop", shop)) if value is not None
         )
         raise RoutingError(
             f'no warehouse for SKU "{sku}"{detail}: no rule matches and the file has no [routing] default',
