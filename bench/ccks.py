@@ -9,11 +9,15 @@ time and never copy them, or excerpts of them, into this repository.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccks2021"
+# Override with CCKS_DIR to run the benchmarks from a checkout elsewhere.
+DATA_DIR = Path(
+    os.environ.get("CCKS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data" / "ccks2021"
+)
 DEV_FILE = DATA_DIR / "dev.txt"
 TRAIN_FILE = DATA_DIR / "train.txt"
 FINAL_TEST_FILE = DATA_DIR / "final_test.txt"
