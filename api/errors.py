@@ -16,14 +16,17 @@ BATCH_TOO_LARGE              422     more addresses than ``max_batch_size`` in o
 CONFIG_INVALID               422     a warehouse configuration with problems (all in ``detail``)
 <reason code>                422     ``normalize`` on an address with no usable form (``detail``:
                                      the reasons); the code is the first reason's, e.g. EMPTY
-<routing code>               422     an order that cannot be routed, e.g. NO_WAREHOUSE_FOR_SKU
+<routing code>               422     an order that cannot be routed: NO_WAREHOUSE_FOR_SKU,
+                                     INVALID_ORDER
 BODY_TOO_LARGE               413     the request body is over ``max_body_bytes``
 AUTH_REQUIRED                401     no API key in the request
 AUTH_INVALID                 401     an API key that does not exist
 KEY_REVOKED                  403     an API key that was revoked
 NOT_FOUND                    404     no such path
 DIVISION_NOT_FOUND           404     ``parent`` names no division
-NO_WAREHOUSE_CONFIG          404     the merchant has not stored a warehouse configuration yet
+NO_WAREHOUSE_CONFIG          404     GET /v1/warehouses before any configuration was stored
+NO_WAREHOUSE_CONFIG          409     an order before any warehouse configuration was stored
+ORDER_CHANGED                409     an order id decided before with other contents (no recompute)
 ORDER_NOT_FOUND              404     no decision recorded for this order (for this merchant)
 METHOD_NOT_ALLOWED           405     the path exists, the method does not
 UNSUPPORTED_MEDIA_TYPE       415     a warehouse file in a content type other than JSON/TOML/YAML
@@ -161,10 +164,14 @@ async def _address_error(request: Request, exc: Exception) -> Response:
     return error_response(422, exc.code, exc.message, [to_jsonable(reason) for reason in exc.reasons])
 
 
+# An order id decided before with other contents is a conflict with recorded state, not bad input.
+_ROUTING_STATUS = {"ORDER_CHANGED": 409}
+
+
 async def _routing_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RoutingError)
     detail = to_jsonable(getattr(exc, "detail", None))
-    return error_response(422, exc.code, exc.message, detail)
+    return error_response(_ROUTING_STATUS.get(exc.code, 422), exc.code, exc.message, detail)
 
 
 async def _addrcheck_error(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from addrcheck.storage.models import ORDER_ID_LENGTH, SKU_LENGTH
+from addrcheck.warehouses.hook import MAX_CATEGORY_LENGTH, MAX_ORDER_ITEMS, MAX_QTY
+
 PolicyName = Literal["default", "strict", "loose"]
 StatusName = Literal["ok", "vague", "ambiguous", "inconsistent", "invalid"]
 GranularityName = Literal["none", "province", "city", "district", "town", "road", "premise", "sub_premise"]
@@ -52,16 +55,20 @@ class BatchRequest(RequestModel):
 
 
 class OrderItemRequest(RequestModel):
-    sku: str = Field(min_length=1, max_length=200)
-    qty: int = Field(1, ge=1, le=1_000_000)
-    category: str | None = Field(None, max_length=200)
+    sku: str = Field(min_length=1, max_length=SKU_LENGTH)
+    qty: int = Field(ge=1, le=MAX_QTY)
+    category: str | None = Field(None, min_length=1, max_length=MAX_CATEGORY_LENGTH)
 
 
 class OrderRequest(RequestModel):
-    order_id: str = Field(min_length=1, max_length=200)
-    shop: str | None = Field(None, max_length=200)
-    items: list[OrderItemRequest] = Field(min_length=1, max_length=1000)
-    buyer_address: str | None = Field(None, max_length=1000)
+    """An order about to ship (the shape of ``addrcheck route ORDER.json``), plus ``recompute``."""
+
+    order_id: str = Field(min_length=1, max_length=ORDER_ID_LENGTH)
+    shop: str = Field(min_length=1, max_length=128)
+    items: list[OrderItemRequest] = Field(min_length=1, max_length=MAX_ORDER_ITEMS)
+    buyer_address: str | None = Field(
+        None, min_length=1, max_length=1000, description="Used only to prefer the nearest eligible warehouse."
+    )
     recompute: bool = Field(
         False,
         description="Decide again if the warehouse configuration changed since the recorded decision.",
@@ -193,11 +200,33 @@ class WarehouseConfigOut(BaseModel):
 
 
 class OrderDecisionOut(BaseModel):
-    """The recorded pre-ship decision; its fields come from the warehouse module's ledger record."""
+    """A recorded pre-ship decision; ``decision`` is the plan exactly as it was returned when recorded."""
 
-    model_config = ConfigDict(extra="allow")
-
+    merchant_id: str
     order_id: str
+    revision: int
+    decided_at: str
+    config_hash: str
+    order_hash: str
+    decision: dict[str, Any] = Field(
+        description="order_id, shop, config_hash, buyer_district_code, items (warehouse, rule, shipment, "
+        "explanation per item) and shipments (one return address with contact and phone each)."
+    )
+    created: bool = Field(description="Whether this call recorded the decision.")
+
+
+class LedgerEntryOut(BaseModel):
+    merchant_id: str
+    order_id: str
+    revision: int
+    decided_at: str
+    config_hash: str
+    order_hash: str
+    decision: dict[str, Any]
+
+
+class OrderRecordOut(LedgerEntryOut):
+    history: list[LedgerEntryOut] = Field(description="Earlier revisions, oldest first.")
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

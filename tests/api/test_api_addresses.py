@@ -145,7 +145,7 @@ def test_normalize_ok(client: TestClient, acme: dict[str, str]) -> None:
     }
 
 
-@pytest.mark.parametrize(("address", "code"), [("", "EMPTY"), ("浙江省金华市", "MISSING_DISTRICT")])
+@pytest.mark.parametrize(("address", "code"), [("", "EMPTY"), ("杭州市婺城区", "INCONSISTENT_HIERARCHY")])
 def test_normalize_unusable_address_is_422_with_reasons(
     client: TestClient, acme: dict[str, str], address: str, code: str
 ) -> None:
