@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from addrcheck.storage.engine import (
     dispose_engines,
+    downgrade_database,
     get_engine,
     make_engine,
     session_scope,
@@ -49,6 +50,7 @@ __all__ = [
     "WarehouseConfigRow",
     "decide_once",
     "dispose_engines",
+    "downgrade_database",
     "ensure_merchant",
     "get_active_warehouse_config",
     "get_decision",

@@ -120,6 +120,15 @@ def upgrade_database(url: str | URL | Engine | None = None, revision: str = "hea
     holds the SQLite write lock (or, on PostgreSQL, a transaction-level advisory lock), and a database
     that is already current is left untouched. No ``alembic.ini`` is needed.
     """
+    _migrate(url, "upgrade", revision)
+
+
+def downgrade_database(url: str | URL | Engine | None, revision: str) -> None:
+    """Take the schema back to ``revision`` ("base" drops every table). Data in dropped tables is lost."""
+    _migrate(url, "downgrade", revision)
+
+
+def _migrate(url: str | URL | Engine | None, direction: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -132,4 +141,7 @@ def upgrade_database(url: str | URL | Engine | None = None, revision: str = "hea
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            if direction == "upgrade":
+                command.upgrade(config, revision)
+            else:
+                command.downgrade(config, revision)

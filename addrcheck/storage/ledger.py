@@ -230,10 +230,16 @@ def decide_once(
         raise ValueError("decide() returned a decision for another configuration or order")
     payload_text = canonical_json(new.payload)
 
+    lost_race: tuple[int, IntegrityError] | None = None  # (revision we tried to insert, the error)
+    own_error: IntegrityError | None = None
     for _attempt in range(MAX_WRITE_ATTEMPTS):
         try:
             with session_scope(engine, write=True) as session:
                 row = _current_row(session, merchant_id, order_id)
+                revision = 1 if row is None else row.revision + 1
+                if lost_race is not None and revision <= lost_race[0]:
+                    own_error = lost_race[1]  # nobody else wrote that revision: the error was ours, not a race
+                    break
                 if row is not None:
                     recorded = _entry(row)
                     if _reuse(recorded, order_hash, config_hash, recompute):
@@ -242,7 +248,7 @@ def decide_once(
                 decision = DecisionRow(
                     merchant_id=merchant_id,
                     order_id=order_id,
-                    revision=1 if row is None else row.revision + 1,
+                    revision=revision,
                     config_hash=config_hash,
                     order_hash=order_hash,
                     decided_at=utc_now(),
@@ -252,9 +258,15 @@ def decide_once(
                     DecisionItemRow(**item.to_dict()) for item in sorted(new.items, key=lambda i: i.item_index)
                 ]
                 session.add(decision)
-                session.flush()
+                try:
+                    session.flush()
+                except IntegrityError as exc:
+                    lost_race = (revision, exc)
+                    raise
                 entry = _entry(decision)
             return LedgerOutcome(entry, created=True)
         except IntegrityError:
-            continue  # another writer recorded this revision first: read what it wrote
+            continue  # another writer may have recorded this revision first: read what it wrote
+    if own_error is not None:
+        raise own_error
     raise RuntimeError(f"could not record a decision for order {order_id!r} after {MAX_WRITE_ATTEMPTS} attempts")
