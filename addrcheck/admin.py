@@ -23,7 +23,7 @@ from addrcheck.text import SEPARATORS
 PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
 
 # A place name followed by one of these is the name of a road, not a division (北京中路, 重庆路, 中山大道).
-_ROAD_AFTER = re.compile(r"[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]+[路街巷弄号]")
+_ROAD_AFTER = re.compile(r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])")
 # How many same-named townships a bare township name may stand for before it tells us nothing.
 _MAX_TOWN_READINGS = 4
 _EPSILON = 1e-9
@@ -148,6 +148,8 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool]) -> Admi
             previous = nodes[j]
             if previous.end > node.start or previous.code not in ancestors or best[j] == float("-inf"):
                 continue
+            if node.entry.level == TOWN and node.entry.kind != KIND_FULL and previous.entry.level == PROVINCE:
+                continue  # a short township name right after a province (浙江省鼓楼) is a coincidence
             gap = gaps(previous.end, node.start)
             if gap and node.entry.kind != KIND_FULL:
                 continue  # short names must follow their parent directly (杭州余杭, not 杭州...余杭)
@@ -188,7 +190,7 @@ def _find_conflicts(
     gaps: _Gaps,
     gazetteer: Gazetteer,
 ) -> None:
-    """Official names touching the chain that the chain does not contain contradict it."""
+    """Full names (current or retired) touching the chain that the chain does not contain contradict it."""
     chain = result.chain
     used = [(n.start, n.end) for n in chain]
     codes = {n.code for n in chain} | {a for n in chain for a in gazetteer.ancestors[n.code]}
@@ -196,13 +198,18 @@ def _find_conflicts(
     for start, end, _, entries in matches:
         if any(s < end and start < e for s, e in used) or (start, end) in seen:
             continue
-        official = [e for e in entries if e.kind == KIND_FULL]
-        if not official or any(e.code in codes for e in entries):
+        if any(e.code in codes for e in entries):
+            if any(e.kind != KIND_ALIAS for e in entries):
+                result.repeats.append((start, end))  # the chain's own unit named again later (浙江省...浙江省)
             continue
-        touches = any((start >= e and gaps(e, start) == 0) or (s >= end and gaps(end, s) == 0) for s, e in used)
         inside = chain[0].start < start < chain[-1].end
-        if touches or inside:
-            result.conflicts.append(Node(start, end, official[0], 0.0))
+        # Full or retired names next to the chain contradict it; a short name only where divisions are
+        # written, between two of the chain's own (浙江，金华，五常街道: 五常 is in 杭州).
+        official = [e for e in entries if e.kind != KIND_ALIAS]
+        touches = any((start >= e and gaps(e, start) == 0) or (s >= end and gaps(end, s) == 0) for s, e in used)
+        leads = end <= chain[0].start and gaps(end, chain[0].start) == 0
+        if (official and (touches or inside)) or (not official and (inside or leads)):
+            result.conflicts.append(Node(start, end, (official or list(entries))[0], 0.0))
             seen.add((start, end))
 
 

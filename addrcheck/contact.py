@@ -70,13 +70,16 @@ def _name_near(text: str, start: int, end: int, labels: list[tuple[int, int]]) -
     label_ends = {e for _, e in labels}
     # Before: skip separators and a label (电话:), then take the Han run that ends there.
     position = start
-    while position > 0 and text[position - 1] in SEPARATORS:
-        position -= 1
-    for s, e in labels:
-        if e == position:
-            position = s
-            while position > 0 and text[position - 1] in SEPARATORS:
-                position -= 1
+    moved = True
+    while moved:
+        moved = False
+        while position > 0 and text[position - 1] in SEPARATORS:
+            position -= 1
+            moved = True
+        for s, e in labels:
+            if s < position <= e:  # the label (电话:) may end in a separator already skipped
+                position = s
+                moved = True
     run_start = position
     while run_start > 0 and "\u4e00" <= text[run_start - 1] <= "\u9fff" and position - run_start < 5:
         run_start -= 1

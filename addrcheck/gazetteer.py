@@ -97,7 +97,10 @@ class Gazetteer:
         for old_name, level, codes, year in document["historical"]:
             for code in codes:
                 self._add_name(old_name, NameEntry(code, level, KIND_HISTORICAL, old_name, year))
-        self.char_table: dict[int, str] = {ord(k): v for k, v in document["char_map"].items()}
+        # Folding must keep lengths (spans depend on it), so only ASCII letters are upper-cased (not ß -> SS).
+        upper = {chr(c): chr(c).upper() for c in range(ord("a"), ord("z") + 1)}
+        self.char_table: dict[int, str] = {ord(k): upper.get(v, v) for k, v in document["char_map"].items()}
+        self.char_table.update({ord(k): v for k, v in upper.items()})
         self.automaton = ahocorasick.Automaton()
         for key, entries in self.names.items():
             self.automaton.add_word(key, (key, tuple(entries)))

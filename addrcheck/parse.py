@@ -21,6 +21,7 @@ from addrcheck.models import (
 from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
+_CONTACT = ("contact_name", "phone")
 _ORIGIN_OF_KIND = {KIND_FULL: Origin.EXPLICIT, KIND_HISTORICAL: Origin.HISTORICAL}
 
 
@@ -72,8 +73,7 @@ def parse(text: str, /) -> ParseResult:
     for seg_start, seg_end in _segments(claimed):
         if admin.chain and seg_end <= admin.start:
             # Text before the province/city is not part of the address proper (a shop name, a note).
-            if any(ch not in SEPARATORS for ch in folded[seg_start:seg_end]):
-                unresolved.append(Unresolved(text[seg_start:seg_end], (seg_start, seg_end)))
+            _add_unresolved(unresolved, text, folded, seg_start, seg_end)
             continue
         parts, leftovers = parse_street(folded, seg_start, seg_end, town_known="town" in components)
         for part in parts:
@@ -82,13 +82,17 @@ def parse(text: str, /) -> ParseResult:
                 continue
             components[part.name] = Component(part.value, None, (part.start, part.end), Origin.EXPLICIT)
         for start, end in leftovers:
-            chunk = text[start:end]
-            if chunk.strip() and any(ch not in SEPARATORS for ch in folded[start:end]):
-                unresolved.append(Unresolved(chunk, (start, end)))
-    if "town" in components and components["town"].code is None:
-        span = components["town"].span
-        notes.append(messages.reason(ReasonCode.UNKNOWN_REGION, span, name=components["town"].value,
-                                     severity=Severity.WARNING))
+            _add_unresolved(unresolved, text, folded, start, end)
+    town = components.get("town")
+    if town is not None and town.code is None:
+        elsewhere = [e for e in gazetteer.names.get(town.value, ()) if e.level == 3]
+        if elsewhere:
+            # A real township, but not under the divisions named before it.
+            notes.append(messages.reason(ReasonCode.INCONSISTENT_HIERARCHY, town.span, name=town.value,
+                                         level=messages.LEVEL_ZH["town"], context=_describe(components)))
+        else:
+            notes.append(messages.reason(ReasonCode.UNKNOWN_REGION, town.span, name=town.value,
+                                         severity=Severity.WARNING))
     unresolved.sort(key=lambda u: u.span)
     ordered = {name: components[name] for name in COMPONENT_NAMES if name in components}
     return ParseResult(
@@ -99,6 +103,16 @@ def parse(text: str, /) -> ParseResult:
         unresolved=tuple(unresolved),
         notes=tuple(notes),
     )
+
+
+def _add_unresolved(unresolved: list[Unresolved], text: str, folded: str, start: int, end: int) -> None:
+    """Record text nobody placed, trimmed of separators; separators alone are not worth reporting."""
+    while start < end and folded[start] in SEPARATORS:
+        start += 1
+    while end > start and folded[end - 1] in SEPARATORS:
+        end -= 1
+    if start < end:
+        unresolved.append(Unresolved(text[start:end], (start, end)))
 
 
 def _segments(claimed: list[bool]) -> list[tuple[int, int]]:
@@ -174,12 +188,16 @@ def _place_admin(
                     options="、".join(c.normalized for c in candidates),
                 )
             )
-            # Only what every reading agrees on stays a component.
+            # Only what every reading agrees on stays: a shared name loses its code, a disputed one goes.
             for level in ADMIN_LEVELS:
-                values = {c.province if level == "province" else c.city if level == "city"
-                          else c.district if level == "district" else c.town for c in candidates}
-                if len(values) > 1:
-                    components.pop(level, None)
+                codes = {_code_at(gazetteer, c.code, level) for c in candidates}
+                if len(codes) > 1 and level in components:
+                    names = {gazetteer.divisions[code].name if code else None for code in codes}
+                    component = components[level]
+                    if len(names) == 1 and component.span is not None:
+                        components[level] = Component(component.value, None, component.span, component.origin)
+                    else:
+                        del components[level]
         else:
             candidates = []
     for node in admin.conflicts:
@@ -195,6 +213,10 @@ def _place_admin(
             )
         )
     return candidates
+
+
+def _code_at(gazetteer: Gazetteer, code: str, level: str) -> str | None:
+    return next((c for c in gazetteer.chain(code) if gazetteer.divisions[c].level == level), None)
 
 
 def _describe(components: dict[str, Component]) -> str:
@@ -220,16 +242,18 @@ def _candidate(gazetteer: Gazetteer, code: str) -> Candidate:
 
 
 def render(components: dict[str, Component]) -> str:
-    """The canonical one-line address: admin names in full, then the finer parts, without contact."""
+    """The canonical one-line address: divisions by their full names, top down, then the finer parts in
+    the order the input gave them (reordering them could change how they read); no contact details."""
     pieces = []
     province = components.get("province")
-    for name in COMPONENT_NAMES:
-        if name in ("contact_name", "phone"):
-            continue
-        component = components.get(name)
+    for level in ADMIN_LEVELS:
+        component = components.get(level)
         if component is None:
             continue
-        if name == "city" and province is not None and component.value == province.value:
+        if level == "city" and province is not None and component.value == province.value:
             continue  # 北京市北京市 -> 北京市
         pieces.append(component.value)
+    finer = [c for name, c in components.items() if name not in ADMIN_LEVELS and name not in _CONTACT]
+    finer.sort(key=lambda c: c.span[0] if c.span else -1)
+    pieces.extend(c.value for c in finer)
     return "".join(pieces)

@@ -18,20 +18,24 @@ _HAN = "\u4e00-\u9fff"
 _NUM = f"(?:[0-9]+|[{CHINESE_NUMERAL}]+)"
 _NUMX = f"{_NUM}(?:[-之][0-9]+)*"
 _NOT_NUMBER_WORD = "(?!号楼|栋|幢|单元|层|室)"
+# A name character that does not close another part: a community or zone name never runs across a road
+# or a number (文三路90号上黄村 is a road, a number and a village, not one long village name).
+_NAME = f"(?:(?![路街号巷弄栋幢室])[{_HAN}])"
+_NAME_OR_DIGIT = f"(?:(?![路街号巷弄栋幢室])[{_HAN}0-9])"
 
 # (component, pattern), tried in this order at each position.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
-        ("town", f"[{_HAN}]{{1,8}}?(?:街道办事处|街道|镇(?![{_HAN}]{{0,3}}[路街])|乡(?![村下]))"),
+        ("town", f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![{_HAN}]{{0,3}}[路街])|乡(?![村下]))"),
         (
             "devzone",
-            f"[{_HAN}A-Z0-9]{{1,14}}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新技术开发区"
+            f"(?:{_NAME}|[A-Z])(?:{_NAME_OR_DIGIT}|[A-Z]){{0,13}}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新技术开发区"
             "|高新区|开发区|工业园区|工业园|产业园区|产业园|科技园|保税区|综合保税区|工业区|工业集中区|物流园区?|创业园)",
         ),
         (
             "community",
-            f"[{_HAN}0-9]{{1,10}}?(?:社区居委会|社区居民委员会|村民委员会|居委会|村委会|社区|新村|村(?![路街道镇委口]))"
+            f"{_NAME}{_NAME_OR_DIGIT}{{0,9}}?(?:社区居委会|社区居民委员会|村民委员会|居委会|村委会|社区|新村|村(?![路街道镇委口]))"
             f"(?:{_NUM}(?:组|队|社))?",
         ),
         ("road", f"[{_HAN}]{{1,10}}?[0-9]{{0,3}}(?:大道|大街|公路|胡同|路|街(?!道)|巷|道(?![办路])|里(?=[0-9]))"),

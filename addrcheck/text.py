@@ -2,7 +2,7 @@
 
 Folding is one character to one character: full-width to half-width (１２３ -> 123, Ａ -> A),
 compatibility and look-alike radicals to ideographs (⻄ -> 西), traditional to simplified (區 -> 区),
-and letters to upper case. Separators are not removed; the parser treats them as free gaps.
+and ASCII letters to upper case. Separators are not removed; the parser treats them as free gaps.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 def fold(text: str) -> str:
     """Return ``text`` with characters folded; ``len(fold(text)) == len(text)`` always."""
-    return text.translate(get_gazetteer().char_table).upper()
+    return text.translate(get_gazetteer().char_table)
 
 
 def control_characters(text: str) -> list[int]:

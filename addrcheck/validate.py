@@ -112,14 +112,16 @@ def _input_problem(text: str, rules: Policy) -> Reason | None:
 def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
     components = parsed.components
     found = set(components)
-    if not found - {"contact_name", "phone"} and not parsed.candidates:
+    # Without any division and with nothing shaped like an address part, a bare "POI" is just text.
+    if not found - {"contact_name", "phone", "poi"} and not parsed.candidates:
         return [messages.reason(ReasonCode.NOT_AN_ADDRESS)]
     reasons: list[Reason] = []
-    ambiguous = bool(parsed.candidates)
+    # With rival readings or contradicting names, "missing" admin levels would be noise: the conflict is the fix.
+    unsettled = bool(parsed.candidates) or any(r.code is ReasonCode.INCONSISTENT_HIERARCHY for r in parsed.notes)
     gazetteer = get_gazetteer()
     city_code = components["city"].code if "city" in components else None
     district = components.get("district")
-    if not ambiguous:
+    if not unsettled:
         if rules.require_province and "province" not in found:
             reasons.append(messages.reason(ReasonCode.MISSING_PROVINCE))
         # Counties run by a province directly (仙桃, 石河子) have no city level to miss.

@@ -1,0 +1,81 @@
+"""Integrity of the real division data (addrcheck/_data/divisions.json, built by data/build.py)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from addrcheck import data_version
+from addrcheck.gazetteer import KIND_FULL, children, get_division, get_gazetteer
+
+
+def test_counts_match_nbs_2023() -> None:
+    # NBS lists 342 prefecture rows and 2,978 county rows; 5 and 4 of them are placeholders the build folds
+    # away (省直辖县级行政区划 x4 and Chongqing's 县; the county rows that repeat 东莞, 中山, 儋州, 嘉峪关).
+    assert data_version()["counts"] == {"province": 31, "city": 337, "district": 2974, "town": 41352}
+
+
+def test_every_unit_has_its_parent_one_level_up_or_more() -> None:
+    gazetteer = get_gazetteer()
+    levels = ("province", "city", "district", "town")
+    for code, division in gazetteer.divisions.items():
+        if division.level == "province":
+            assert division.parent_code is None
+            continue
+        parent = gazetteer.divisions[division.parent_code]  # type: ignore[index]
+        assert levels.index(parent.level) < levels.index(division.level), code
+        assert code.startswith(parent.code[:2]), code
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "parent"),
+    [
+        ("1101", "北京市", "11"),  # municipality: the city level is the municipality
+        ("500229", "城口县", "5001"),  # Chongqing's counties join its districts under 重庆市
+        ("429004", "仙桃市", "42"),  # county-level city run by the province
+        ("659001", "石河子市", "65"),
+        ("441900003", "东城街道", "4419"),  # 东莞: townships directly under the city
+        ("419001001", "沁园街道", "419001"),  # NBS: 济源市沁园街道
+    ],
+)
+def test_irregular_shapes(code: str, name: str, parent: str) -> None:
+    division = get_division(code)
+    assert division is not None
+    assert (division.name, division.parent_code) == (name, parent)
+
+
+def test_children_and_centroids() -> None:
+    provinces = children(None)
+    assert len(provinces) == 31 and provinces[0].name == "北京市"
+    jinhua = [d.name for d in children("3307")]
+    assert "义乌市" in jinhua and len(jinhua) == 9
+    yiwu = get_division("330782")
+    assert yiwu is not None and yiwu.longitude == pytest.approx(120.075, abs=0.01)
+    counties = [d for d in get_gazetteer().divisions.values() if d.level == "district"]
+    assert sum(d.longitude is None for d in counties) == 0
+
+
+def test_alias_collisions_are_listed_and_kept_as_readings() -> None:
+    """A name shared by several units keeps every reading: the parser must choose from context or report."""
+    gazetteer = get_gazetteer()
+    shared = Counter(len(entries) for entries in gazetteer.names.values())
+    assert shared[1] > 50_000
+    assert {e.code for e in gazetteer.names["鼓楼区"]} == {"320106", "320302", "350102", "410204"}
+    assert {e.code for e in gazetteer.names["朝阳区"] if e.level == 2} == {"110105", "220104"}
+    assert all(e.kind == KIND_FULL for e in gazetteer.names["朝阳区"] if e.level == 2)
+
+
+def test_historical_names_map_to_todays_units() -> None:
+    gazetteer = get_gazetteer()
+    for old, new in [("襄樊市", {"4206"}), ("绍兴县", {"330602", "330603"}), ("富阳市", {"330111"}),
+                     ("江干区", {"330102", "330114"}), ("下城区", {"330105"})]:
+        assert {e.code for e in gazetteer.names[old]} == new, old
+    assert "3701" in {e.code for e in gazetteer.names["莱芜市"]}
+
+
+def test_loads_fast_enough() -> None:
+    started = time.perf_counter()
+    get_gazetteer()
+    assert time.perf_counter() - started < 5  # already loaded: a sanity bound; bench/speed.py measures cold load

@@ -1,0 +1,125 @@
+"""Components, values, codes, spans and origins."""
+
+from __future__ import annotations
+
+import pytest
+
+import addrcheck
+
+PARTS = [
+    (
+        "张三 13800138000 浙江省金华市义乌市稠城街道工人北路100号",
+        {
+            "contact_name": ("张三", None, (0, 2), "explicit"),
+            "phone": ("13800138000", None, (3, 14), "explicit"),
+            "province": ("浙江省", "33", (15, 18), "explicit"),
+            "city": ("金华市", "3307", (18, 21), "explicit"),
+            "district": ("义乌市", "330782", (21, 24), "explicit"),
+            "town": ("稠城街道", "330782001", (24, 28), "explicit"),
+            "road": ("工人北路", None, (28, 32), "explicit"),
+            "road_number": ("100号", None, (32, 36), "explicit"),
+        },
+    ),
+    (
+        "义乌稠城工人北路12-3号",
+        {
+            "province": ("浙江省", "33", None, "inferred"),
+            "city": ("金华市", "3307", None, "inferred"),
+            "district": ("义乌市", "330782", (0, 2), "alias"),
+            "town": ("稠城街道", "330782001", (2, 4), "alias"),
+            "road": ("工人北路", None, (4, 8), "explicit"),
+            "road_number": ("12-3号", None, (8, 13), "explicit"),
+        },
+    ),
+    (
+        "上海市徐汇区虹漕路461号58号楼5楼",
+        {
+            "province": ("上海市", "31", (0, 3), "explicit"),
+            "city": ("上海市", "3101", (0, 3), "explicit"),
+            "district": ("徐汇区", "310104", (3, 6), "explicit"),
+            "road": ("虹漕路", None, (6, 9), "explicit"),
+            "road_number": ("461号", None, (9, 13), "explicit"),
+            "building": ("58号楼", None, (13, 17), "explicit"),
+            "floor": ("5楼", None, (17, 19), "explicit"),
+        },
+    ),
+    (
+        "浙江省杭州市余杭区五常街道西溪花园3幢2单元501室",
+        {
+            "province": ("浙江省", "33", (0, 3), "explicit"),
+            "city": ("杭州市", "3301", (3, 6), "explicit"),
+            "district": ("余杭区", "330110", (6, 9), "explicit"),
+            "town": ("五常街道", "330110005", (9, 13), "explicit"),
+            "poi": ("西溪花园", None, (13, 17), "explicit"),
+            "building": ("3幢", None, (17, 19), "explicit"),
+            "unit": ("2单元", None, (19, 22), "explicit"),
+            "room": ("501室", None, (22, 26), "explicit"),
+        },
+    ),
+    (
+        "湖北省襄樊市樊城区人民路10号",
+        {
+            "province": ("湖北省", "42", (0, 3), "explicit"),
+            "city": ("襄阳市", "4206", (3, 6), "historical"),
+            "district": ("樊城区", "420606", (6, 9), "explicit"),
+            "road": ("人民路", None, (9, 12), "explicit"),
+            "road_number": ("10号", None, (12, 15), "explicit"),
+        },
+    ),
+    (
+        "浙江省金华市武义县王宅镇上黄村十八号",
+        {
+            "province": ("浙江省", "33", (0, 3), "explicit"),
+            "city": ("金华市", "3307", (3, 6), "explicit"),
+            "district": ("武义县", "330723", (6, 9), "explicit"),
+            "town": ("王宅镇", "330723105", (9, 12), "explicit"),
+            "community": ("上黄村", None, (12, 15), "explicit"),
+            "building": ("18号", None, (15, 18), "explicit"),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARTS)
+def test_components(text: str, expected: dict[str, tuple[object, ...]]) -> None:
+    result = addrcheck.parse(text)
+    got = {name: (c.value, c.code, c.span, c.origin.value) for name, c in result.components.items()}
+    assert got == expected
+    assert result.unresolved == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "road"),
+    [
+        ("拉萨市城关区北京中路1号", "北京中路"),
+        ("北海市海城区重庆路1号", "重庆路"),
+        ("广州市越秀区中山四路1号", "中山四路"),
+        ("杭州市上城区湖滨街道南山路1号", "南山路"),
+    ],
+)
+def test_place_names_inside_road_names_are_roads(text: str, road: str) -> None:
+    result = addrcheck.parse(text)
+    assert result.get("road") == road
+    assert result.get("province") != road[:2]
+
+
+def test_unplaced_text_is_returned_with_its_span() -> None:
+    text = "某某公司 浙江省金华市义乌市稠城街道工人北路100号"
+    result = addrcheck.parse(text)
+    assert [(u.text, u.span) for u in result.unresolved] == [("某某公司", (0, 4))]
+    assert result.get("road") == "工人北路"
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "浙江省 金華市 婺城區 八一北街 123號"
+    result = addrcheck.parse(text)
+    for name, component in result.components.items():
+        assert component.span is not None, name
+    assert text[slice(*result.components["district"].span)] == "婺城區"
+    assert text[slice(*result.components["road_number"].span)] == "123號"
+    assert result.normalized == "浙江省金华市婺城区八一北街123号"
+
+
+def test_parse_rejects_non_str() -> None:
+    with pytest.raises(TypeError):
+        addrcheck.parse(None)  # type: ignore[arg-type]

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from addrcheck.contact import find_contact
+from addrcheck.text import chinese_to_int, fold, normalize_number
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("浙江省金華市婺城區", "浙江省金华市婺城区"),
+        ("１２３号Ａ座", "123号A座"),
+        ("⻄湖区", "西湖区"),
+        ("a栋", "A栋"),
+        ("乾县", "乾县"),  # 乾 stays: it is a place name, not 干
+    ],
+)
+def test_fold_keeps_length(text: str, folded: str) -> None:
+    assert fold(text) == folded
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("九十", 90), ("十", 10), ("十五", 15), ("一百零五", 105), ("二〇八", 208), ("三", 3), ("两千", 2000), ("九十A", None)],
+)
+def test_chinese_numerals(numeral: str, value: int | None) -> None:
+    assert chinese_to_int(numeral) == value
+
+
+def test_normalize_number() -> None:
+    assert normalize_number("九十号") == "90号"
+    assert normalize_number("三单元") == "3单元"
+    assert normalize_number("12-3号") == "12-3号"
+
+
+@pytest.mark.parametrize(
+    ("text", "phone", "name"),
+    [
+        ("张三 13800138000 浙江省金华市", "13800138000", "张三"),
+        ("浙江省金华市义乌市工人北路1号 李四 138-0013-8000", "13800138000", "李四"),
+        ("收货人：王小明，电话：13912345678，地址：浙江省", "13912345678", "王小明"),
+        ("浙江省金华市义乌市工人北路1号 0579-85123456", "0579-85123456", None),
+        ("+86 13800138000 欧阳娜娜", "13800138000", "欧阳娜娜"),
+        ("浙江省金华市义乌市工人北路100号", None, None),
+    ],
+)
+def test_contact(text: str, phone: str | None, name: str | None) -> None:
+    contact = find_contact(fold(text))
+    assert (contact.phone[0] if contact.phone else None) == phone
+    assert (contact.name[0] if contact.name else None) == name

@@ -1,0 +1,179 @@
+"""Verdicts: exact status and reason codes for the cases the return-address policy must handle."""
+
+from __future__ import annotations
+
+import pytest
+
+import addrcheck
+from addrcheck import ReasonCode, Severity, Status
+
+ERROR_CASES = [
+    # (input, status, error reason codes in order)
+    ("浙江省金华市义乌市稠城街道工人北路100号", Status.OK, ()),
+    ("浙江省金华市", Status.VAGUE, ("MISSING_DISTRICT", "MISSING_STREET")),
+    ("浙江省", Status.VAGUE, ("MISSING_CITY", "MISSING_DISTRICT", "MISSING_STREET")),
+    ("浙江省金华市义乌市", Status.VAGUE, ("MISSING_STREET",)),
+    ("浙江省金华市义乌市稠城街道", Status.VAGUE, ("MISSING_STREET",)),
+    ("浙江省金华市义乌市稠城街道工人北路", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    ("工人北路100号", Status.VAGUE, ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT")),
+    ("杭州市婺城区", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),
+    ("浙江省杭州市西湖区城东街道", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),
+    ("江苏省杭州市西湖区文三路100号", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY",)),
+    ("鼓楼区中山路1号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
+    ("朝阳区建国路88号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
+    ("西湖区文三路100号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
+    ("", Status.INVALID, ("EMPTY",)),
+    ("   \t ", Status.INVALID, ("EMPTY",)),
+    ("x" * 201, Status.INVALID, ("TOO_LONG",)),
+    ("浙江省\x00\x01金华市", Status.INVALID, ("BINARY_INPUT",)),
+    ("浙江省金华市\ufffd\ufffd", Status.INVALID, ("BINARY_INPUT",)),
+    ("hello world", Status.INVALID, ("NOT_AN_ADDRESS",)),
+    ("13800138000", Status.INVALID, ("NOT_AN_ADDRESS",)),
+    # Cities without a county level: the city is enough.
+    ("广东省东莞市南城街道鸿福路100号", Status.OK, ()),
+    ("中山市石岐街道孙文中路1号", Status.OK, ()),
+    # Counties run directly by a province: no city level to miss.
+    ("湖北省仙桃市沙嘴街道人民路3号", Status.OK, ()),
+    ("新疆石河子市北泉镇北一路5号", Status.OK, ()),
+    # A POI or village with a number is a locator; without one it is vague.
+    ("浙江省杭州市余杭区五常街道西溪湿地", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    ("浙江省杭州市余杭区五常街道西溪花园3幢", Status.OK, ()),
+    ("浙江省金华市武义县王宅镇上黄村18号", Status.OK, ()),
+]
+
+
+@pytest.mark.parametrize(("text", "status", "codes"), ERROR_CASES)
+def test_status_and_reasons(text: str, status: Status, codes: tuple[str, ...]) -> None:
+    result = addrcheck.validate(text)
+    errors = tuple(r.code.value for r in result.reasons if r.severity is Severity.ERROR)
+    assert (result.status, errors) == (status, codes)
+
+
+NORMALIZED = [
+    ("浙江省金华市义乌市稠城街道工人北路100号", "浙江省金华市义乌市稠城街道工人北路100号"),
+    ("义乌市稠城街道工人北路100号", "浙江省金华市义乌市稠城街道工人北路100号"),
+    ("浙江省金華市婺城區八一北街123號", "浙江省金华市婺城区八一北街123号"),
+    ("浙江省-金华市-义乌市-稠城街道-工人北路-九十号", "浙江省金华市义乌市稠城街道工人北路90号"),
+    ("浙江省浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),
+    ("ｚｊ浙江省金华市义乌市工人北路１００号", "浙江省金华市义乌市工人北路100号"),
+    ("北京市朝阳区建国路88号SOHO现代城A座1201室", "北京市朝阳区建国路88号SOHO现代城A座1201室"),
+    ("北京朝阳区建国路88号", "北京市朝阳区建国路88号"),
+    ("南京市鼓楼区中山路1号", "江苏省南京市鼓楼区中山路1号"),
+    ("拉萨市城关区北京中路1号", "西藏自治区拉萨市城关区北京中路1号"),
+    ("北海市海城区重庆路1号", "广西壮族自治区北海市海城区重庆路1号"),
+    ("湖北省襄樊市樊城区人民路10号", "湖北省襄阳市樊城区人民路10号"),
+    ("浙江省绍兴县柯桥街道笛扬路1号", "浙江省绍兴市柯桥区柯桥街道笛扬路1号"),
+    ("浙江省富阳市富春街道江滨西大道1号", "浙江省杭州市富阳区富春街道江滨西大道1号"),
+    ("杭州市江干区笕桥街道机场路100号", "浙江省杭州市上城区笕桥街道机场路100号"),
+    ("杭州市江干区下沙街道学源街1号", "浙江省杭州市钱塘区下沙街道学源街1号"),
+    ("恩施州恩施市舞阳坝街道施州大道8号", "湖北省恩施土家族苗族自治州恩施市舞阳坝街道施州大道8号"),
+    ("内蒙古包头市土右旗萨拉齐镇人民路1号", "内蒙古自治区包头市土默特右旗萨拉齐镇人民路1号"),
+    ("济源市沁园街道济水大街100号", "河南省济源市沁园街道济水大街100号"),
+    ("广东省东莞市南城街道鸿福路100号", "广东省东莞市南城街道鸿福路100号"),
+    ("张三 13800138000 浙江省金华市义乌市稠城街道工人北路100号", "浙江省金华市义乌市稠城街道工人北路100号"),
+]
+
+
+@pytest.mark.parametrize(("text", "normalized"), NORMALIZED)
+def test_normalized(text: str, normalized: str) -> None:
+    assert addrcheck.validate(text).normalized == normalized
+
+
+def test_outdated_name_is_a_warning_by_default_and_an_error_when_strict() -> None:
+    text = "湖北省襄樊市樊城区人民路10号"
+    default = addrcheck.validate(text)
+    assert default.status is Status.OK
+    assert [(r.code, r.severity) for r in default.reasons] == [(ReasonCode.OUTDATED_NAME, Severity.WARNING)]
+    assert default.reasons[0].message == "“襄樊市”是旧名称（2010 年已调整），已按现名“襄阳市”处理。"
+    assert default.reasons[0].span == (3, 6)
+    strict = addrcheck.validate(text, policy="strict")
+    assert strict.status is Status.VAGUE
+    assert strict.reason_codes == ("OUTDATED_NAME", "MISSING_TOWN")
+
+
+def test_retired_unit_split_in_two_without_township_is_ambiguous() -> None:
+    result = addrcheck.validate("杭州市江干区机场路100号")
+    assert result.status is Status.AMBIGUOUS
+    assert [c.district for c in result.candidates] == ["上城区", "钱塘区"]
+
+
+def test_ambiguous_lists_every_candidate_and_keeps_no_guess() -> None:
+    result = addrcheck.validate("鼓楼区中山路1号")
+    assert [c.code for c in result.candidates] == ["320106", "320302", "350102", "410204"]
+    assert "city" not in result.components and "province" not in result.components
+    assert result.components["district"].to_dict() == {"value": "鼓楼区", "code": None, "span": [0, 3],
+                                                       "origin": "explicit"}
+    assert result.components["road"].value == "中山路"
+
+
+def test_duplicate_district_resolved_by_a_township_that_exists_in_one_city() -> None:
+    result = addrcheck.validate("鼓楼区湖南路街道中山北路1号")
+    assert result.status is Status.OK
+    assert result.components["district"].code == "320106"
+
+
+@pytest.mark.parametrize(
+    ("policy", "status", "codes"),
+    [
+        ("loose", Status.OK, ()),
+        ("default", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+        ("strict", Status.VAGUE, ("MISSING_TOWN", "MISSING_HOUSE_NUMBER")),
+    ],
+)
+def test_presets(policy: str, status: Status, codes: tuple[str, ...]) -> None:
+    result = addrcheck.validate("浙江省金华市义乌市工人北路", policy=policy)
+    assert (result.status, result.reason_codes) == (status, codes)
+
+
+def test_policy_from_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "mine.toml"
+    path.write_text('[policy]\nbase = "loose"\nrequire_town = true\n', encoding="utf-8")
+    policy = addrcheck.load_policy(path)
+    assert (policy.name, policy.require_town, policy.require_house_number) == ("mine", True, False)
+    assert addrcheck.validate("浙江省金华市义乌市工人北路", policy=policy).reason_codes == ("MISSING_TOWN",)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[policy]\nrequire_twon = true\n', "unknown policy key 'require_twon'"),
+        ('[policy]\nrequire_town = "yes"\n', "require_town must be bool, not str"),
+        ('[policy]\nbase = "lenient"\n', "unknown policy 'lenient'; choose one of: default, loose, strict"),
+        ("[policy\n", "cannot read policy file"),
+    ],
+)
+def test_bad_policy_files(tmp_path, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(addrcheck.ConfigError, match=message):
+        addrcheck.load_policy(path)
+
+
+def test_normalize_raises_for_unusable_addresses() -> None:
+    assert addrcheck.normalize("义乌市稠城街道工人北路100号") == "浙江省金华市义乌市稠城街道工人北路100号"
+    with pytest.raises(addrcheck.AddressError) as info:
+        addrcheck.normalize("鼓楼区中山路1号")
+    assert info.value.code == "AMBIGUOUS_REGION"
+    with pytest.raises(addrcheck.AddressError) as info:
+        addrcheck.normalize("")
+    assert info.value.code == "EMPTY"
+    assert isinstance(info.value, ValueError)
+
+
+def test_non_str_input_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="validate\\(\\) takes a str, not bytes"):
+        addrcheck.validate(b"\xd5\xe3\xbd\xad")  # type: ignore[arg-type]
+
+
+def test_to_dict_shape() -> None:
+    data = addrcheck.validate("浙江省金华市").to_dict()
+    assert list(data) == ["input", "status", "granularity", "normalized", "policy", "components", "reasons",
+                          "candidates", "unresolved"]
+    assert data["components"]["city"] == {"value": "金华市", "code": "3307", "span": [3, 6], "origin": "explicit"}
+    assert data["reasons"][0] == {
+        "code": "MISSING_DISTRICT",
+        "severity": "error",
+        "message": "缺少区县：请写明区、县或县级市。",
+        "message_en": "The district or county is missing: name the district, county or county-level city.",
+        "span": None,
+    }
