@@ -46,7 +46,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from addrcheck.errors import AddrcheckError, AddressError, ConfigError, RoutingError
@@ -56,14 +56,12 @@ logger = logging.getLogger("api")
 MALFORMED_JSON_MESSAGE = "The request body is not valid JSON."
 
 
-class JsonResponse(Response):
+class JsonResponse(JSONResponse):
     """JSON with Chinese kept readable; falls back to ``\\u`` escapes for text UTF-8 cannot carry.
 
     A JSON string may hold a lone surrogate (``"\\ud800"``); it reaches the echoed ``input`` and
     would make a plain UTF-8 encoder fail with a 500, so such bodies are sent ASCII-escaped instead.
     """
-
-    media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
         text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from addrcheck import gazetteer
 from api.deps import MerchantDep
 from api.errors import ApiError, JsonResponse
-from api.schemas import ERROR_RESPONSES, DivisionListOut
+from api.schemas import ERROR_RESPONSES, DivisionListOut, ErrorOut
 
 router = APIRouter(prefix="/v1/divisions", tags=["divisions"], responses=ERROR_RESPONSES)
 
@@ -27,7 +27,12 @@ def division_to_dict(division: gazetteer.Division) -> dict[str, Any]:
     }
 
 
-@router.get("", response_model=DivisionListOut, summary="Children of a division (or the provinces)")
+@router.get(
+    "",
+    response_model=DivisionListOut,
+    summary="Children of a division (or the provinces)",
+    responses={404: {"model": ErrorOut, "description": "No division has this code (DIVISION_NOT_FOUND)"}},
+)
 def list_divisions(
     merchant: MerchantDep,
     parent: Annotated[

@@ -261,4 +261,3 @@ def test_ledger_is_per_merchant(client: TestClient, acme: dict[str, str], globex
         client.get("/v1/orders/TB-1001/return-address", headers=acme).json()["decision"]
         == (acme_decision["decision"])
     )
-
