@@ -29,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     check = actions.add_parser(
         "check",
         help="validate a warehouse file (TOML or YAML)",
-        description="Validate a warehouse file. Exit 0 when valid, 1 listing every problem, 2 on usage errors.",
+        description=(
+            "Validate a warehouse file. Exit 0 when valid, 1 listing every problem, 2 on usage errors."
+        ),
     )
     check.add_argument("file", type=Path, help="the warehouse file (.toml, .yaml or .yml)")
     check.add_argument("--json", action="store_true", help="print the result (or the problems) as JSON")
@@ -39,13 +41,17 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "route",
         help="give an order its return warehouses and record the decision",
         description=(
-            "Route every item of ORDER.json to its return warehouse, print the decision as JSON and record it "
-            "in the ledger. Asking again returns the recorded decision. Exit 1 when the order cannot be routed, "
+            "Route every item of ORDER.json to its return "
+            "warehouse, print the decision as JSON and record it "
+            "in the ledger. Asking again returns the recorded "
+            "decision. Exit 1 when the order cannot be routed, "
             "2 on usage or configuration errors."
         ),
     )
     route.add_argument("--config", required=True, type=Path, help="the warehouse file")
-    route.add_argument("--merchant", default=DEFAULT_MERCHANT, help=f'merchant id (default "{DEFAULT_MERCHANT}")')
+    route.add_argument(
+        "--merchant", default=DEFAULT_MERCHANT, help=f'merchant id (default "{DEFAULT_MERCHANT}")'
+    )
     route.add_argument(
         "--recompute", action="store_true", help="record a new decision if the configuration or order changed"
     )
@@ -57,10 +63,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     show = ledger_actions.add_parser(
         "show",
         help="the recorded decision for an order, with its history",
-        description="Print the current decision and every revision as JSON. Exit 1 if the order was never decided.",
+        description=(
+            "Print the current decision and every revision as JSON. Exit 1 if the order was never decided."
+        ),
     )
     show.add_argument("order_id")
-    show.add_argument("--merchant", default=DEFAULT_MERCHANT, help=f'merchant id (default "{DEFAULT_MERCHANT}")')
+    show.add_argument(
+        "--merchant", default=DEFAULT_MERCHANT, help=f'merchant id (default "{DEFAULT_MERCHANT}")'
+    )
     show.set_defaults(handler=run_ledger_show)
 
 
@@ -83,13 +93,14 @@ def _is_decoding_problem(exc: ConfigError) -> bool:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from addrcheck.warehouses.config import load_config
+    from addrcheck.warehouses.config import ConfigProblem, load_config
 
     try:
         config = load_config(args.file)
     except ConfigError as exc:
         if args.json:
-            _print_json({"file": str(args.file), "valid": False, "problems": [p.to_dict() for p in exc.problems]})  # type: ignore[attr-defined]
+            problems = [p.to_dict() for p in exc.problems if isinstance(p, ConfigProblem)]
+            _print_json({"file": str(args.file), "valid": False, "problems": problems})
         else:
             for problem in exc.problems:
                 print(problem)

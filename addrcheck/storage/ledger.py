@@ -65,7 +65,7 @@ class DecisionItem:
 
 @dataclass(frozen=True, slots=True)
 class NewDecision:
-    """What a decision function hands to the ledger: the JSON payload returned to the caller, and its items."""
+    """What a decision function hands to the ledger: the JSON payload returned to the caller, and items."""
 
     config_hash: str
     order_hash: str
@@ -238,7 +238,9 @@ def decide_once(
                 row = _current_row(session, merchant_id, order_id)
                 revision = 1 if row is None else row.revision + 1
                 if lost_race is not None and revision <= lost_race[0]:
-                    own_error = lost_race[1]  # nobody else wrote that revision: the error was ours, not a race
+                    own_error = lost_race[
+                        1
+                    ]  # nobody else wrote that revision: the error was ours, not a race
                     break
                 if row is not None:
                     recorded = _entry(row)
@@ -255,7 +257,8 @@ def decide_once(
                     payload=payload_text,
                 )
                 decision.items = [
-                    DecisionItemRow(**item.to_dict()) for item in sorted(new.items, key=lambda i: i.item_index)
+                    DecisionItemRow(**item.to_dict())
+                    for item in sorted(new.items, key=lambda i: i.item_index)
                 ]
                 session.add(decision)
                 try:
@@ -269,4 +272,6 @@ def decide_once(
             continue  # another writer may have recorded this revision first: read what it wrote
     if own_error is not None:
         raise own_error
-    raise RuntimeError(f"could not record a decision for order {order_id!r} after {MAX_WRITE_ATTEMPTS} attempts")
+    raise RuntimeError(
+        f"could not record a decision for order {order_id!r} after {MAX_WRITE_ATTEMPTS} attempts"
+    )

@@ -84,7 +84,9 @@ def _session(target: Session | Engine, *, write: bool) -> Iterator[Session]:
 
 def _active_row(session: Session, merchant_id: str) -> WarehouseConfigRow | None:
     return session.scalars(
-        select(WarehouseConfigRow).where(WarehouseConfigRow.merchant_id == merchant_id, WarehouseConfigRow.active)
+        select(WarehouseConfigRow).where(
+            WarehouseConfigRow.merchant_id == merchant_id, WarehouseConfigRow.active
+        )
     ).first()
 
 
@@ -140,8 +142,13 @@ def get_active_warehouse_config(target: Session | Engine, merchant_id: str) -> S
         return _stored(row, _validated(row.source_text, row.format, f"<{merchant_id}.{row.format}>"))
 
 
-def list_warehouse_configs(target: Session | Engine, merchant_id: str) -> list[tuple[int, str, str, datetime, bool]]:
-    """Every stored version for the merchant, oldest first: ``(id, config_hash, format, created_at, active)``."""
+def list_warehouse_configs(
+    target: Session | Engine, merchant_id: str
+) -> list[tuple[int, str, str, datetime, bool]]:
+    """Every stored version for the merchant, oldest first.
+
+    Result: ``(id, config_hash, format, created_at, active)`` tuples.
+    """
     with _session(target, write=False) as session:
         rows = session.scalars(
             select(WarehouseConfigRow)

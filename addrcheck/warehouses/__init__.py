@@ -21,7 +21,15 @@ from addrcheck.warehouses.config import (
     load_config_text,
     normalize_phone,
 )
-from addrcheck.warehouses.hook import Order, OrderItem, OrderPlan, Shipment, parse_order, plan_order, ship_order
+from addrcheck.warehouses.hook import (
+    Order,
+    OrderItem,
+    OrderPlan,
+    Shipment,
+    parse_order,
+    plan_order,
+    ship_order,
+)
 from addrcheck.warehouses.routing import Match, match_sku
 
 __all__ = [

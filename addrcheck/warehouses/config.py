@@ -143,15 +143,16 @@ class Rule:
         if self.is_default:
             return "the default warehouse ([routing] default)"
         conditions = " and ".join(
-            f"{key} {' or '.join(_quote(v) for v in values)}"
-            for key, values in self.conditions().items()
+            f"{key} {' or '.join(_quote(v) for v in values)}" for key, values in self.conditions().items()
         )
         where = f"line {self.line}, " if self.line is not None else ""
         return f'rule "{self.id}" ({where}priority {self.priority}: {conditions})'
 
     def conditions(self) -> dict[str, tuple[str, ...]]:
         pairs = zip(
-            CONDITION_KEYS, (self.skus, self.sku_prefixes, self.sku_globs, self.categories, self.shops), strict=True
+            CONDITION_KEYS,
+            (self.skus, self.sku_prefixes, self.sku_globs, self.categories, self.shops),
+            strict=True,
         )
         return {key: values for key, values in pairs if values is not None}
 
@@ -193,11 +194,15 @@ def _quote(value: str) -> str:
 
 _TOML_ARRAY_TABLE = re.compile(r"^\[\[\s*([^\[\]]+?)\s*\]\]")
 _TOML_TABLE = re.compile(r"^\[\s*([^\[\]]+?)\s*\]")
-_TOML_KEY = re.compile(r"""^((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_TOML_KEY = re.compile(
+    r"""^((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
 
 
 def _toml_key_parts(dotted: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in re.split(r"\.(?=(?:[^\"']|\"[^\"]*\"|'[^']*')*$)", dotted))
+    return tuple(
+        part.strip().strip("\"'") for part in re.split(r"\.(?=(?:[^\"']|\"[^\"]*\"|'[^']*')*$)", dotted)
+    )
 
 
 def _toml_locations(text: str) -> dict[Path_, int]:
@@ -275,7 +280,9 @@ def _parse(text: str, fmt: str, source: str) -> tuple[Any, dict[Path_, int], lis
     if node is not None:
         _yaml_locations(node, (), locations, duplicates)
     problems = [
-        ConfigProblem("DUPLICATE_KEY", f'key "{path[-1]}" appears twice in {_describe_path(path[:-1])}', line, source)
+        ConfigProblem(
+            "DUPLICATE_KEY", f'key "{path[-1]}" appears twice in {_describe_path(path[:-1])}', line, source
+        )
         for path, line in duplicates
     ]
     return document, locations, problems
@@ -307,16 +314,26 @@ class _Checker:
         return None
 
     def add(self, code: str, message: str, path: Path_ = (), *, line: int | None = None) -> None:
-        self.problems.append(ConfigProblem(code, message, line if line is not None else self.line(path), self.source))
+        self.problems.append(
+            ConfigProblem(code, message, line if line is not None else self.line(path), self.source)
+        )
 
     def keys(self, table: Mapping[str, Any], allowed: Sequence[str], path: Path_, what: str) -> None:
         for key in table:
             if key not in allowed:
                 choices = ", ".join(allowed)
-                self.add("UNKNOWN_KEY", f'unknown key "{key}" in {what}; expected one of: {choices}', (*path, key))
+                self.add(
+                    "UNKNOWN_KEY", f'unknown key "{key}" in {what}; expected one of: {choices}', (*path, key)
+                )
 
     def text(
-        self, table: Mapping[str, Any], key: str, path: Path_, what: str, *, required: bool = True,
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: Path_,
+        what: str,
+        *,
+        required: bool = True,
         max_length: int | None = None,
     ) -> str | None:
         if key not in table:
@@ -325,7 +342,11 @@ class _Checker:
             return None
         value = table[key]
         if not isinstance(value, str):
-            self.add("WRONG_TYPE", f'{what}: "{key}" must be a string (quote it), not {_type_name(value)}', (*path, key))
+            self.add(
+                "WRONG_TYPE",
+                f'{what}: "{key}" must be a string (quote it), not {_type_name(value)}',
+                (*path, key),
+            )
             return None
         if not value.strip():
             self.add("EMPTY_VALUE", f'{what}: "{key}" is empty', (*path, key))
@@ -341,7 +362,9 @@ class _Checker:
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             self.add(
-                "WRONG_TYPE", f'{what}: "{key}" must be a string or a list of strings (quote numbers)', (*path, key)
+                "WRONG_TYPE",
+                f'{what}: "{key}" must be a string or a list of strings (quote numbers)',
+                (*path, key),
             )
             return None
         if any(not v for v in values):
@@ -428,11 +451,18 @@ def _check_rules(checker: _Checker, rules: list[tuple[Rule, Path_]]) -> None:
         for other, _other_path in live[:index] + live[index + 1 :]:
             if other.priority <= rule.priority:
                 continue
-            hidden = patterns.example(patterns.intersection([languages[rule.id], patterns.complement(languages[other.id])]))
-            if hidden is None and _covers(other.categories, rule.categories) and _covers(other.shops, rule.shops):
+            hidden = patterns.example(
+                patterns.intersection([languages[rule.id], patterns.complement(languages[other.id])])
+            )
+            if (
+                hidden is None
+                and _covers(other.categories, rule.categories)
+                and _covers(other.shops, rule.shops)
+            ):
                 checker.add(
                     "RULE_NEVER_MATCHES",
-                    f'rule "{rule.id}" can never match: every item it matches is taken first by {other.describe()}',
+                    f'rule "{rule.id}" can never match: every item it '
+                    f"matches is taken first by {other.describe()}",
                     path,
                 )
                 break
@@ -454,7 +484,8 @@ def _check_rules(checker: _Checker, rules: list[tuple[Rule, Path_]]) -> None:
                 item += f" from shop {_quote(shop)}"
             checker.add(
                 "OVERLAPPING_RULES",
-                f'rules "{rule.id}" (line {checker.line(path)}) and "{other.id}" (line {checker.line(other_path)}) '
+                f'rules "{rule.id}" (line {checker.line(path)}) and '
+                f'"{other.id}" (line {checker.line(other_path)}) '
                 f"have the same priority {rule.priority} and both match {item}; give one a higher priority",
                 other_path,
             )
@@ -471,7 +502,9 @@ def _read_warehouses(checker: _Checker, document: Mapping[str, Any], policy: str
         checker.add("WRONG_TYPE", '"warehouses" must be a list of tables ([[warehouses]])', ("warehouses",))
         return {}
     if not raw:
-        checker.add("NO_WAREHOUSES", "the file defines no warehouses ([[warehouses]] tables)", ("warehouses",))
+        checker.add(
+            "NO_WAREHOUSES", "the file defines no warehouses ([[warehouses]] tables)", ("warehouses",)
+        )
     warehouses: dict[str, Warehouse] = {}
     first_line: dict[str, int | None] = {}
     for index, table in enumerate(raw):
@@ -483,14 +516,16 @@ def _read_warehouses(checker: _Checker, document: Mapping[str, Any], policy: str
             if not WAREHOUSE_ID_RE.match(warehouse_id):
                 checker.add(
                     "INVALID_ID",
-                    f'{what}: an id is 1 to 64 letters, digits, "_", "-" or ".", starting with a letter or digit',
+                    f'{what}: an id is 1 to 64 letters, digits, "_", '
+                    '"-" or ".", starting with a letter or digit',
                     (*path, "id"),
                 )
                 warehouse_id = None
             elif warehouse_id in first_line:
                 checker.add(
                     "DUPLICATE_WAREHOUSE_ID",
-                    f'warehouse id "{warehouse_id}" is already used by the warehouse on line {first_line[warehouse_id]}',
+                    f'warehouse id "{warehouse_id}" is already used by '
+                    f"the warehouse on line {first_line[warehouse_id]}",
                     (*path, "id"),
                 )
                 warehouse_id = None
@@ -508,17 +543,21 @@ def _read_warehouses(checker: _Checker, document: Mapping[str, Any], policy: str
             except ValueError as exc:
                 checker.add(
                     "INVALID_PHONE",
-                    f'{what}: phone "{phone_raw}" {exc}; give a mainland mobile or a landline with its area code',
+                    f'{what}: phone "{phone_raw}" {exc}; give a '
+                    "mainland mobile or a landline with its area code",
                     (*path, "phone"),
                 )
         result = None
         if address is not None:
             result = validate(address, policy=policy)
             if not result.ok:
-                reasons = "; ".join(f"{r.code.value} ({r.message_en})" for r in result.reasons) or "no reason given"
+                reasons = (
+                    "; ".join(f"{r.code.value} ({r.message_en})" for r in result.reasons) or "no reason given"
+                )
                 checker.add(
                     "INVALID_ADDRESS",
-                    f'{what}: address "{address}" is {result.status.value} under the {policy} policy: {reasons}',
+                    f'{what}: address "{address}" is {result.status.value} '
+                    f"under the {policy} policy: {reasons}",
                     (*path, "address"),
                 )
                 result = None
@@ -560,14 +599,20 @@ def _read_rules(
             if given is None:
                 usable = False
             elif given == DEFAULT_RULE_ID:
-                checker.add("RESERVED_ID", f'rule id "{DEFAULT_RULE_ID}" is reserved for [routing] default', (*path, "id"))
+                checker.add(
+                    "RESERVED_ID",
+                    f'rule id "{DEFAULT_RULE_ID}" is reserved for [routing] default',
+                    (*path, "id"),
+                )
                 usable = False
             else:
                 rule_id = given
         what = f'rule "{rule_id}"'
         if rule_id in first_line:
             checker.add(
-                "DUPLICATE_RULE_ID", f'rule id "{rule_id}" is already used by the rule on line {first_line[rule_id]}', path
+                "DUPLICATE_RULE_ID",
+                f'rule id "{rule_id}" is already used by the rule on line {first_line[rule_id]}',
+                path,
             )
             usable = False
         first_line.setdefault(rule_id, checker.line(path))
@@ -593,13 +638,19 @@ def _read_rules(
             for target in targets:
                 if target not in declared:
                     checker.add(
-                        "UNKNOWN_WAREHOUSE", f'{what} points at warehouse "{target}", which is not defined', (*path, key)
+                        "UNKNOWN_WAREHOUSE",
+                        f'{what} points at warehouse "{target}", which is not defined',
+                        (*path, key),
                     )
                     usable = False
 
         priority = table.get("priority", 0)
         if type(priority) is not int:
-            checker.add("WRONG_TYPE", f'{what}: "priority" must be an integer, not {_type_name(priority)}', (*path, "priority"))
+            checker.add(
+                "WRONG_TYPE",
+                f'{what}: "priority" must be an integer, not {_type_name(priority)}',
+                (*path, "priority"),
+            )
             usable = False
             priority = 0
 
@@ -611,7 +662,9 @@ def _read_rules(
             if values is None:
                 usable = False
             elif not values:
-                checker.add("RULE_NEVER_MATCHES", f'{what} can never match: "{key}" is an empty list', (*path, key))
+                checker.add(
+                    "RULE_NEVER_MATCHES", f'{what} can never match: "{key}" is an empty list', (*path, key)
+                )
                 usable = False
             conditions[key] = values
         if not any(key in table for key in CONDITION_KEYS):
@@ -627,7 +680,11 @@ def _read_rules(
             try:
                 regexes.append(patterns.to_regex(patterns.parse_glob(glob)))
             except PatternError as exc:
-                checker.add("INVALID_PATTERN", f'{what}: sku_glob "{glob}" is not a valid pattern: {exc}', (*path, "sku_glob"))
+                checker.add(
+                    "INVALID_PATTERN",
+                    f'{what}: sku_glob "{glob}" is not a valid pattern: {exc}',
+                    (*path, "sku_glob"),
+                )
                 usable = False
         if not usable or targets is None:
             continue
@@ -644,7 +701,9 @@ def _read_rules(
             _glob_regexes=tuple(regexes),
         )
         rules.append((rule, path))
-        canonical.append({key: value for key, value in rule.to_dict().items() if key not in ("line", "default")})
+        canonical.append(
+            {key: value for key, value in rule.to_dict().items() if key not in ("line", "default")}
+        )
     return rules, canonical
 
 
@@ -660,7 +719,13 @@ def canonical_form(
     return {
         "format": FORMAT_VERSION,
         "warehouses": [
-            {"id": w.id, "name": w.name, "contact": w.contact_name, "phone": w.phone_e164, "address": w.address}
+            {
+                "id": w.id,
+                "name": w.name,
+                "contact": w.contact_name,
+                "phone": w.phone_e164,
+                "address": w.address,
+            }
             for w in warehouses.values()
         ],
         "rules": canonical_rules,
@@ -683,10 +748,14 @@ def load_config_text(
     Errors: ``ConfigError`` with ``problems`` (``ConfigProblem``, sorted by line) listing every problem.
     """
     if fmt not in FORMATS:
-        problem = ConfigProblem("UNKNOWN_FORMAT", f'format "{fmt}" is not one of: {", ".join(FORMATS)}', None, source)
+        problem = ConfigProblem(
+            "UNKNOWN_FORMAT", f'format "{fmt}" is not one of: {", ".join(FORMATS)}', None, source
+        )
         raise ConfigError(str(problem), problems=[problem])
     if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
-        problem = ConfigProblem("TOO_LARGE", f"the file is larger than {MAX_CONFIG_BYTES} bytes", None, source)
+        problem = ConfigProblem(
+            "TOO_LARGE", f"the file is larger than {MAX_CONFIG_BYTES} bytes", None, source
+        )
         raise ConfigError(str(problem), problems=[problem])
     document, locations, parse_problems = _parse(text, fmt, source)
     checker = _Checker(source, locations)
@@ -700,7 +769,9 @@ def load_config_text(
     warehouses = _read_warehouses(checker, document, policy)
     raw_warehouses = document.get("warehouses")
     declared = {
-        w["id"] for w in (raw_warehouses if isinstance(raw_warehouses, list) else []) if isinstance(w, dict) and isinstance(w.get("id"), str)
+        w["id"]
+        for w in (raw_warehouses if isinstance(raw_warehouses, list) else [])
+        if isinstance(w, dict) and isinstance(w.get("id"), str)
     }
     rules, canonical_rules = _read_rules(checker, document, declared)
 
@@ -714,12 +785,16 @@ def load_config_text(
         if target is not None:
             if target not in declared:
                 checker.add(
-                    "UNKNOWN_WAREHOUSE", f'[routing] default points at warehouse "{target}", which is not defined',
+                    "UNKNOWN_WAREHOUSE",
+                    f'[routing] default points at warehouse "{target}", which is not defined',
                     ("routing", "default"),
                 )
             else:
                 default = Rule(
-                    id=DEFAULT_RULE_ID, warehouse_ids=(target,), line=checker.line(("routing", "default")), is_default=True
+                    id=DEFAULT_RULE_ID,
+                    warehouse_ids=(target,),
+                    line=checker.line(("routing", "default")),
+                    is_default=True,
                 )
     _check_rules(checker, rules)
     if checker.problems:
@@ -745,14 +820,17 @@ def _raise(checker: _Checker, source: str) -> None:
 
 
 def format_for(path: str | Path) -> str:
-    """"toml" or "yaml" from a file name; ConfigError for anything else."""
+    """ "toml" or "yaml" from a file name; ConfigError for anything else."""
     suffix = Path(path).suffix.lower()
     if suffix == ".toml":
         return "toml"
     if suffix in (".yaml", ".yml"):
         return "yaml"
     problem = ConfigProblem(
-        "UNKNOWN_FORMAT", f'cannot tell the format from "{suffix or "no suffix"}"; use .toml, .yaml or .yml', None, str(path)
+        "UNKNOWN_FORMAT",
+        f'cannot tell the format from "{suffix or "no suffix"}"; use .toml, .yaml or .yml',
+        None,
+        str(path),
     )
     raise ConfigError(str(problem), problems=[problem])
 

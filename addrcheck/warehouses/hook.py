@@ -218,7 +218,9 @@ def plan_order(config: WarehouseConfig, order: Order | Mapping[str, Any]) -> Ord
     for index, item in enumerate(parsed.items):
         try:
             matches.append(
-                match_sku(config, item.sku, category=item.category, shop=parsed.shop, buyer_district_code=district)
+                match_sku(
+                    config, item.sku, category=item.category, shop=parsed.shop, buyer_district_code=district
+                )
             )
         except RoutingError as exc:
             if exc.code != "NO_WAREHOUSE_FOR_SKU":

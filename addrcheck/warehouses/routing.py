@@ -69,20 +69,29 @@ def _choose(
         return candidates[0], None, f'warehouse "{candidates[0].id}"'
     listed = ", ".join(f'"{w.id}"' for w in candidates)
     buyer = _centroid(buyer_district_code)
-    if buyer is None:
-        why = "buyer district not given" if buyer_district_code is None else f"no coordinates for {buyer_district_code}"
+    if buyer is None or buyer_district_code is None:
+        why = (
+            "buyer district not given"
+            if buyer_district_code is None
+            else f"no coordinates for {buyer_district_code}"
+        )
         return candidates[0], None, f'warehouse "{candidates[0].id}", the first of {listed} ({why})'
     points = [_centroid(w.district_code) for w in candidates]
     if any(point is None for point in points):
         missing = next(w.id for w, point in zip(candidates, points, strict=True) if point is None)
-        return candidates[0], None, f'warehouse "{candidates[0].id}", the first of {listed} (no coordinates for "{missing}")'
+        return (
+            candidates[0],
+            None,
+            f'warehouse "{candidates[0].id}", the first of {listed} (no coordinates for "{missing}")',
+        )
     distances = [distance_km(buyer, point) for point in points if point is not None]
     best = min(range(len(candidates)), key=lambda i: (distances[i], i))
     listing = ", ".join(f'"{w.id}" {d:.0f} km' for w, d in zip(candidates, distances, strict=True))
     return (
         candidates[best],
         distances[best],
-        f'warehouse "{candidates[best].id}", the nearest to buyer district {buyer_district_code[:6]} ({listing})',
+        f'warehouse "{candidates[best].id}", the nearest to '
+        f"buyer district {buyer_district_code[:6]} ({listing})",
     )
 
 
@@ -114,13 +123,17 @@ def match_sku(
         winners = [rule for rule in matching if rule.priority == top]
         if len(winners) > 1:
             names = ", ".join(f'"{rule.id}"' for rule in winners)
-            raise RoutingError(f'SKU "{sku}" matches rules {names} of equal priority {top}', code="AMBIGUOUS_RULES")
+            raise RoutingError(
+                f'SKU "{sku}" matches rules {names} of equal priority {top}', code="AMBIGUOUS_RULES"
+            )
         rule = winners[0]
     elif config.default is not None:
         rule = config.default
     else:
         detail = "".join(
-            f', {name} "{value}"' for name, value in (("category", category), ("shop", shop)) if value is not None
+            f', {name} "{value}"'
+            for name, value in (("category", category), ("shop", shop))
+            if value is not None
         )
         raise RoutingError(
             f'no warehouse for SKU "{sku}"{detail}: no rule matches and the file has no [routing] default',

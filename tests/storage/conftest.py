@@ -13,8 +13,15 @@ from sqlalchemy import Engine, text
 from addrcheck.storage import make_engine, upgrade_database
 
 POSTGRES_URL = os.environ.get("ADDRCHECK_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES_URL, reason="set ADDRCHECK_TEST_POSTGRES_URL to test PostgreSQL"))]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not POSTGRES_URL, reason="set ADDRCHECK_TEST_POSTGRES_URL to test PostgreSQL"
+        ),
+    ),
+]
 
 
 def fresh_url(backend: str, tmp_path: Path) -> str:

@@ -21,23 +21,50 @@ from addrcheck.storage import (
 class Decider:
     """A decision function that counts its calls."""
 
-    def __init__(self, config_hash: str = "c1", order_hash: str = "o1", address: str = "浙江省金华市义乌市稠城街道工人北路100号") -> None:
+    def __init__(
+        self,
+        config_hash: str = "c1",
+        order_hash: str = "o1",
+        address: str = "浙江省金华市义乌市稠城街道工人北路100号",
+    ) -> None:
         self.calls = 0
         self.config_hash, self.order_hash, self.address = config_hash, order_hash, address
 
     def __call__(self) -> NewDecision:
         self.calls += 1
         items = [
-            DecisionItem(0, "YW-1", 2, None, "yiwu", "yiwu-stock", 0, self.address, "王建国", "0579-85551234"),
-            DecisionItem(1, "GZ-A-01", 1, "鞋", "gz", "glob", 1, "广东省广州市天河区天河南街道体育东路108号", "陈志强", "020-38881234"),
+            DecisionItem(
+                0, "YW-1", 2, None, "yiwu", "yiwu-stock", 0, self.address, "王建国", "0579-85551234"
+            ),
+            DecisionItem(
+                1,
+                "GZ-A-01",
+                1,
+                "鞋",
+                "gz",
+                "glob",
+                1,
+                "广东省广州市天河区天河南街道体育东路108号",
+                "陈志强",
+                "020-38881234",
+            ),
         ]
-        return NewDecision(self.config_hash, self.order_hash, {"address": self.address, "calls": self.calls}, items)
+        return NewDecision(
+            self.config_hash, self.order_hash, {"address": self.address, "calls": self.calls}, items
+        )
 
 
-def decide(engine: Engine, decider: Decider, *, order: str = "TB-1", merchant: str = "m1", recompute: bool = False):  # type: ignore[no-untyped-def]
+def decide(
+    engine: Engine, decider: Decider, *, order: str = "TB-1", merchant: str = "m1", recompute: bool = False
+):  # type: ignore[no-untyped-def]
     return decide_once(
-        engine, merchant, order, config_hash=decider.config_hash, order_hash=decider.order_hash,
-        decide=decider, recompute=recompute,
+        engine,
+        merchant,
+        order,
+        config_hash=decider.config_hash,
+        order_hash=decider.order_hash,
+        decide=decider,
+        recompute=recompute,
     )
 
 
@@ -125,7 +152,7 @@ def test_a_failure_inside_the_write_records_nothing(engine: Engine) -> None:
         good = decider()
         return NewDecision(good.config_hash, good.order_hash, good.payload, [good.items[0], good.items[0]])
 
-    with pytest.raises(Exception, match="UNIQUE|unique|duplicate"):
+    with pytest.raises(Exception, match=r"UNIQUE|unique|duplicate"):
         decide_once(engine, "m1", "TB-1", config_hash="c1", order_hash="o1", decide=broken)
     assert counts(engine) == (0, 0)  # the decision row was flushed, then rolled back with the failing items
     assert decide(engine, duplicate_items).created is True

@@ -32,7 +32,8 @@ while len(list(rendezvous.glob("ready-*"))) < int(sys.argv[4]):
 def decide():
     (rendezvous / f"decided-{worker}").touch()
     time.sleep(0.5)  # everyone has now read "nothing recorded"; all of them will try to write
-    items = [DecisionItem(0, "YW-1", 1, None, "yiwu", "r", 0, f"address of {worker}", "王建国", "13957112345")]
+    address = f"address of {worker}"
+    items = [DecisionItem(0, "YW-1", 1, None, "yiwu", "r", 0, address, "王建国", "13957112345")]
     return NewDecision("c1", "o1", {"worker": worker}, items)
 
 outcome = decide_once(engine, "m1", "RACE-1", config_hash="c1", order_hash="o1", decide=decide)
@@ -53,7 +54,8 @@ def stall(mapper, connection, target):
     marker.touch()  # the decision row is written, its items are not, nothing is committed
     time.sleep(120)
 
-items = [DecisionItem(0, "YW-1", 1, None, "yiwu", "r", 0, "浙江省金华市义乌市稠城街道工人北路100号", "王建国", "13957112345")]
+address = "浙江省金华市义乌市稠城街道工人北路100号"
+items = [DecisionItem(0, "YW-1", 1, None, "yiwu", "r", 0, address, "王建国", "13957112345")]
 decide_once(make_engine(url), "m1", "CRASH-1", config_hash="c1", order_hash="o1",
             decide=lambda: NewDecision("c1", "o1", {"worker": "crasher"}, items))
 """
@@ -87,7 +89,10 @@ def test_racing_processes_record_one_decision(db_url: str, tmp_path: Path) -> No
     processes = [
         subprocess.Popen(
             [sys.executable, str(script), db_url, str(rendezvous), str(worker), str(WORKERS)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
         )
         for worker in range(WORKERS)
     ]
@@ -112,7 +117,10 @@ def test_killed_mid_write_leaves_nothing_behind(db_url: str, tmp_path: Path) -> 
     log = tmp_path / "crasher.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, str(script), db_url, str(marker)], env=_env(), stdout=subprocess.DEVNULL, stderr=stderr
+            [sys.executable, str(script), db_url, str(marker)],
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
         )
     deadline = time.monotonic() + 60
     while not marker.exists():
@@ -129,9 +137,15 @@ def test_killed_mid_write_leaves_nothing_behind(db_url: str, tmp_path: Path) -> 
     # The lock died with the process: the order can be decided now, as revision 1.
     from addrcheck.storage import DecisionItem, NewDecision, decide_once
 
-    item = DecisionItem(0, "YW-1", 1, None, "yiwu", "r", 0, "浙江省金华市义乌市稠城街道工人北路100号", "王建国", "13957112345")
+    item = DecisionItem(
+        0, "YW-1", 1, None, "yiwu", "r", 0, "浙江省金华市义乌市稠城街道工人北路100号", "王建国", "13957112345"
+    )
     outcome = decide_once(
-        engine, "m1", "CRASH-1", config_hash="c1", order_hash="o1",
+        engine,
+        "m1",
+        "CRASH-1",
+        config_hash="c1",
+        order_hash="o1",
         decide=lambda: NewDecision("c1", "o1", {"worker": "parent"}, [item]),
     )
     assert (outcome.created, outcome.entry.revision) == (True, 1)

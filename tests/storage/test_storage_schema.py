@@ -23,7 +23,9 @@ def test_migrations_match_models(engine: Engine) -> None:
     assert sorted(inspect(engine).get_table_names()) == TABLES
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001_initial"
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001_initial"
+        )
 
 
 def test_upgrade_is_idempotent_and_reversible(engine: Engine) -> None:
@@ -37,7 +39,13 @@ def test_upgrade_is_idempotent_and_reversible(engine: Engine) -> None:
 def test_one_active_warehouse_config_per_merchant(engine: Engine) -> None:
     with session_scope(engine, write=True) as session:
         session.add(Merchant(id="m1", name="m1", created_at=utc_now()))
-    row = {"merchant_id": "m1", "config_hash": "h", "source_text": "", "format": "toml", "created_at": utc_now()}
+    row = {
+        "merchant_id": "m1",
+        "config_hash": "h",
+        "source_text": "",
+        "format": "toml",
+        "created_at": utc_now(),
+    }
     with session_scope(engine, write=True) as session:
         session.add_all([WarehouseConfigRow(**row, active=False), WarehouseConfigRow(**row, active=False)])
         session.add(WarehouseConfigRow(**row, active=True))
@@ -58,7 +66,10 @@ def test_one_active_warehouse_config_per_merchant(engine: Engine) -> None:
 def test_sqlite_file_settings(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'a' / 'b' / 'x.sqlite3'}")
     with engine.connect() as connection:
-        pragmas = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("journal_mode", "busy_timeout", "foreign_keys")]
+        pragmas = [
+            connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys")
+        ]
     assert pragmas == ["wal", 30000, 1]
     assert (tmp_path / "a" / "b" / "x.sqlite3").exists()
     engine.dispose()

@@ -15,13 +15,19 @@ from addrcheck.storage import (
     session_scope,
 )
 
-EXAMPLE = (Path(__file__).resolve().parents[2] / "data" / "warehouses.example.toml").read_text(encoding="utf-8")
+EXAMPLE = (Path(__file__).resolve().parents[2] / "data" / "warehouses.example.toml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_save_replace_and_reject(engine: Engine) -> None:
     assert get_active_warehouse_config(engine, "m1") is None
     first = save_warehouse_config(engine, "m1", EXAMPLE, "toml")
-    assert (first.active, first.format, list(first.config.warehouses)) == (True, "toml", ["yiwu", "hangzhou", "guangzhou"])
+    assert (first.active, first.format, list(first.config.warehouses)) == (
+        True,
+        "toml",
+        ["yiwu", "hangzhou", "guangzhou"],
+    )
     assert save_warehouse_config(engine, "m1", EXAMPLE, "toml").id == first.id  # same text: no new version
 
     changed = EXAMPLE.replace('default = "yiwu"', 'default = "hangzhou"')
@@ -35,7 +41,10 @@ def test_save_replace_and_reject(engine: Engine) -> None:
 
     active = get_active_warehouse_config(engine, "m1")
     assert active is not None and (active.id, active.config_hash) == (second.id, second.config_hash)
-    assert [(row_id, active_flag) for row_id, _hash, _fmt, _at, active_flag in list_warehouse_configs(engine, "m1")] == [
+    assert [
+        (row_id, active_flag)
+        for row_id, _hash, _fmt, _at, active_flag in list_warehouse_configs(engine, "m1")
+    ] == [
         (first.id, False),
         (second.id, True),
     ]

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, GUANGZHOU, HANGZHOU, YIWU
+from wh_fixtures import EXAMPLE, GUANGZHOU, HANGZHOU, YIWU
 
 from addrcheck import ConfigError
 from addrcheck.warehouses import load_config, load_config_text, normalize_phone
@@ -23,12 +23,20 @@ def test_example_file_is_valid() -> None:
     config = load_config(EXAMPLE)
     assert list(config.warehouses) == ["yiwu", "hangzhou", "guangzhou"]
     assert [r.id for r in config.rules] == [
-        "gift-boxes", "tmall-flagship", "electronics", "yiwu-stock", "guangzhou-lines", "clothing"
+        "gift-boxes",
+        "tmall-flagship",
+        "electronics",
+        "yiwu-stock",
+        "guangzhou-lines",
+        "clothing",
     ]
     assert config.default is not None and config.default.warehouse_ids == ("yiwu",)
     yiwu = config.warehouses["yiwu"]
     assert (yiwu.phone, yiwu.phone_e164, yiwu.district_code, yiwu.line) == (
-        "0579-85551234", "+8657985551234", "330782", 7
+        "0579-85551234",
+        "+8657985551234",
+        "330782",
+        7,
     )
     assert yiwu.normalized_address == "浙江省金华市义乌市稠城街道工人北路100号"
     assert [w.district_code for w in config.warehouses.values()] == ["330782", "330106", "440106"]
@@ -49,26 +57,50 @@ CASES: list[tuple[str, str, list[tuple[str, int | None, str]]]] = [
     (
         "bad phone",
         YIWU.replace("0579-85551234", "12345"),
-        [("INVALID_PHONE", 5, 'warehouse "yiwu": phone "12345" is not a valid phone number; '
-          "give a mainland mobile or a landline with its area code")],
+        [
+            (
+                "INVALID_PHONE",
+                5,
+                'warehouse "yiwu": phone "12345" is not a valid phone number; '
+                "give a mainland mobile or a landline with its area code",
+            )
+        ],
     ),
     (
         "foreign phone",
         YIWU.replace("0579-85551234", "+1 650 253 0000"),
-        [("INVALID_PHONE", 5, 'warehouse "yiwu": phone "+1 650 253 0000" is not a mainland China number; '
-          "give a mainland mobile or a landline with its area code")],
+        [
+            (
+                "INVALID_PHONE",
+                5,
+                'warehouse "yiwu": phone "+1 650 253 0000" is not a mainland China number; '
+                "give a mainland mobile or a landline with its area code",
+            )
+        ],
     ),
     (
         "service number",
         YIWU.replace("0579-85551234", "400-820-8820"),
-        [("INVALID_PHONE", 5, 'warehouse "yiwu": phone "400-820-8820" is neither a mobile nor a landline number; '
-          "give a mainland mobile or a landline with its area code")],
+        [
+            (
+                "INVALID_PHONE",
+                5,
+                'warehouse "yiwu": phone "400-820-8820" is neither a mobile nor a landline number; '
+                "give a mainland mobile or a landline with its area code",
+            )
+        ],
     ),
     (
         "unreadable phone",
         YIWU.replace("0579-85551234", "call me"),
-        [("INVALID_PHONE", 5, 'warehouse "yiwu": phone "call me" cannot be read as a phone number; '
-          "give a mainland mobile or a landline with its area code")],
+        [
+            (
+                "INVALID_PHONE",
+                5,
+                'warehouse "yiwu": phone "call me" cannot be read as a phone number; '
+                "give a mainland mobile or a landline with its area code",
+            )
+        ],
     ),
     (
         "phone as a number",
@@ -83,16 +115,26 @@ CASES: list[tuple[str, str, list[tuple[str, int | None, str]]]] = [
     (
         "bad id",
         YIWU.replace('id = "yiwu"', 'id = "义乌"'),
-        [("INVALID_ID", 2, 'warehouse "义乌": an id is 1 to 64 letters, digits, "_", "-" or ".", '
-          "starting with a letter or digit")],
+        [
+            (
+                "INVALID_ID",
+                2,
+                'warehouse "义乌": an id is 1 to 64 letters, digits, "_", "-" or ".", '
+                "starting with a letter or digit",
+            )
+        ],
     ),
     (
         "unknown and missing keys",
         YIWU.replace('contact = "王建国"', 'contakt = "王建国"'),
         [
             ("MISSING_KEY", 1, 'warehouse "yiwu" has no "contact"'),
-            ("UNKNOWN_KEY", 4, 'unknown key "contakt" in warehouse "yiwu"; '
-             "expected one of: id, name, contact, phone, address"),
+            (
+                "UNKNOWN_KEY",
+                4,
+                'unknown key "contakt" in warehouse "yiwu"; '
+                "expected one of: id, name, contact, phone, address",
+            ),
         ],
     ),
     (
@@ -120,26 +162,56 @@ CASES: list[tuple[str, str, list[tuple[str, int | None, str]]]] = [
     ),
     (
         "equal priority, overlapping SKU patterns",
-        YIWU + HANGZHOU + rule("a", priority=5, sku_prefix='"A-"') + rule("b", to="hz", priority=5, sku_glob='"*-1"'),
-        [("OVERLAPPING_RULES", 18, 'rules "a" (line 13) and "b" (line 18) have the same priority 5 and both match '
-          'SKU "A-1"; give one a higher priority')],
+        YIWU
+        + HANGZHOU
+        + rule("a", priority=5, sku_prefix='"A-"')
+        + rule("b", to="hz", priority=5, sku_glob='"*-1"'),
+        [
+            (
+                "OVERLAPPING_RULES",
+                18,
+                'rules "a" (line 13) and "b" (line 18) have the same priority 5 and both match '
+                'SKU "A-1"; give one a higher priority',
+            )
+        ],
     ),
     (
         "equal priority, category rule and SKU rule",
-        YIWU + HANGZHOU + rule("tv", sku_prefix='"TV-"') + rule("appliances", to="hz", category='["家电", "数码"]'),
-        [("OVERLAPPING_RULES", 18, 'rules "tv" (line 13) and "appliances" (line 18) have the same priority 0 and '
-          'both match SKU "TV-" in category "家电"; give one a higher priority')],
+        YIWU
+        + HANGZHOU
+        + rule("tv", sku_prefix='"TV-"')
+        + rule("appliances", to="hz", category='["家电", "数码"]'),
+        [
+            (
+                "OVERLAPPING_RULES",
+                18,
+                'rules "tv" (line 13) and "appliances" (line 18) have the same priority 0 and '
+                'both match SKU "TV-" in category "家电"; give one a higher priority',
+            )
+        ],
     ),
     (
         "contradictory conditions",
         YIWU + HANGZHOU + rule("never", sku='"A-1"', sku_prefix='"B-"'),
-        [("RULE_NEVER_MATCHES", 13, 'rule "never" can never match: no SKU satisfies all of its SKU conditions together')],
+        [
+            (
+                "RULE_NEVER_MATCHES",
+                13,
+                'rule "never" can never match: no SKU satisfies all of its SKU conditions together',
+            )
+        ],
     ),
     (
         "hidden behind a higher rule",
         YIWU + HANGZHOU + rule("all-a", priority=10, sku_prefix='"A-"') + rule("a7", to="hz", sku='"A-7"'),
-        [("RULE_NEVER_MATCHES", 18, 'rule "a7" can never match: every item it matches is taken first by '
-          'rule "all-a" (line 13, priority 10: sku_prefix "A-")')],
+        [
+            (
+                "RULE_NEVER_MATCHES",
+                18,
+                'rule "a7" can never match: every item it matches is taken first by '
+                'rule "all-a" (line 13, priority 10: sku_prefix "A-")',
+            )
+        ],
     ),
     (
         "empty condition list",
@@ -149,13 +221,25 @@ CASES: list[tuple[str, str, list[tuple[str, int | None, str]]]] = [
     (
         "broken glob",
         YIWU + HANGZHOU + rule("g", sku_glob='"A[12"'),
-        [("INVALID_PATTERN", 17, 'rule "g": sku_glob "A[12" is not a valid pattern: "[" at position 2 is never closed')],
+        [
+            (
+                "INVALID_PATTERN",
+                17,
+                'rule "g": sku_glob "A[12" is not a valid pattern: "[" at position 2 is never closed',
+            )
+        ],
     ),
     (
         "rule without condition",
         YIWU + HANGZHOU + rule("all"),
-        [("RULE_WITHOUT_CONDITION", 13, 'rule "all" has no condition (sku, sku_prefix, sku_glob, category or shop); '
-          "use [routing] default for a catch-all")],
+        [
+            (
+                "RULE_WITHOUT_CONDITION",
+                13,
+                'rule "all" has no condition (sku, sku_prefix, sku_glob, category or shop); '
+                "use [routing] default for a catch-all",
+            )
+        ],
     ),
     (
         "priority not an integer",
@@ -177,8 +261,14 @@ CASES: list[tuple[str, str, list[tuple[str, int | None, str]]]] = [
     ),
     (
         "unknown top-level key",
-        'version = 2\n' + YIWU,
-        [("UNKNOWN_KEY", 1, 'unknown key "version" in the top level; expected one of: warehouses, rules, routing')],
+        "version = 2\n" + YIWU,
+        [
+            (
+                "UNKNOWN_KEY",
+                1,
+                'unknown key "version" in the top level; expected one of: warehouses, rules, routing',
+            )
+        ],
     ),
     (
         "not TOML",
@@ -233,11 +323,14 @@ def test_every_problem_is_listed_in_line_order() -> None:
 
 def test_rules_that_do_not_overlap_are_accepted() -> None:
     text = (
-        YIWU + HANGZHOU
+        YIWU
+        + HANGZHOU
         + rule("tv", sku_prefix='"TV-"', category='"家电"')
         + rule("toys", to="hz", category='"玩具"')  # same priority, disjoint categories
         + rule("a", priority=1, sku_glob='"A-[0-4]*"', shop='"tmall"')
-        + rule("b", to="hz", priority=1, sku_glob='"A-[5-9]*"', shop='"tmall"')  # same priority, disjoint SKUs
+        + rule(
+            "b", to="hz", priority=1, sku_glob='"A-[5-9]*"', shop='"tmall"'
+        )  # same priority, disjoint SKUs
     )
     config = load_config_text(text, "toml")
     assert [r.id for r in config.rules] == ["tv", "toys", "a", "b"]
@@ -282,7 +375,9 @@ def test_hash_ignores_comments_and_follows_content() -> None:
     same = "# a comment\n\n" + base.replace('sku_prefix = "A-"', 'sku_prefix = ["A-"]  # a list of one')
     other_phone = base.replace("0579-85551234", "057985551234")  # the same number, written differently
     other_priority = base.replace("priority = 0", "priority = 1")
-    hashes = [load_config_text(text, "toml").config_hash for text in (base, same, other_phone, other_priority)]
+    hashes = [
+        load_config_text(text, "toml").config_hash for text in (base, same, other_phone, other_priority)
+    ]
     assert hashes[0] == hashes[1] == hashes[2]
     assert hashes[3] != hashes[0]
 

@@ -56,7 +56,11 @@ def test_bad_globs(pattern: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "matches", "misses"),
-    [("A[]x]", ["A]", "Ax"], ["A[", "A"]), ("a.b*", ["a.b", "a.bc"], ["axb"]), ("[!a]", ["b", "*"], ["a", ""])],
+    [
+        ("A[]x]", ["A]", "Ax"], ["A[", "A"]),
+        ("a.b*", ["a.b", "a.bc"], ["axb"]),
+        ("[!a]", ["b", "*"], ["a", ""]),
+    ],
 )
 def test_regex_agrees_with_pattern(pattern: str, matches: list[str], misses: list[str]) -> None:
     regex = p.to_regex(p.parse_glob(pattern))

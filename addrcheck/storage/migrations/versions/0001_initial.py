@@ -34,9 +34,7 @@ def upgrade() -> None:
         sa.Column("key_hash", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["merchant_id"], ["merchants.id"], name="fk_api_keys_merchant_id_merchants"
-        ),
+        sa.ForeignKeyConstraint(["merchant_id"], ["merchants.id"], name="fk_api_keys_merchant_id_merchants"),
         sa.PrimaryKeyConstraint("id", name="pk_api_keys"),
         sa.UniqueConstraint("key_hash", name="uq_api_keys_key_hash"),
     )
@@ -76,9 +74,7 @@ def upgrade() -> None:
         sa.Column("order_hash", sa.String(64), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["merchant_id"], ["merchants.id"], name="fk_decisions_merchant_id_merchants"
-        ),
+        sa.ForeignKeyConstraint(["merchant_id"], ["merchants.id"], name="fk_decisions_merchant_id_merchants"),
         sa.PrimaryKeyConstraint("id", name="pk_decisions"),
         sa.UniqueConstraint(
             "merchant_id", "order_id", "revision", name="uq_decisions_merchant_order_revision"
