@@ -9,7 +9,7 @@ Ties are never settled silently:
 - best chains over the same text that name different units -> ambiguous, every reading a candidate
   (朝阳区 alone: 北京 or 长春);
 - best chains over different text -> the mentions contradict each other -> inconsistent (杭州市婺城区);
-- an official name next to the chain that the chain could not take -> inconsistent (西湖区城东街道).
+- a full name next to the chain that the chain could not take -> inconsistent (西湖区城东街道).
 """
 
 from __future__ import annotations
@@ -17,28 +17,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from addrcheck.gazetteer import KIND_ALIAS, KIND_FULL, KIND_HISTORICAL, Gazetteer, NameEntry
+from addrcheck.gazetteer import (
+    CITY,
+    KIND_ALIAS,
+    KIND_FULL,
+    KIND_HISTORICAL,
+    PROVINCE,
+    TOWN,
+    Gazetteer,
+    NameEntry,
+    NameReadings,
+)
 from addrcheck.text import SEPARATORS
 
-PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
-
 # A place name followed by one of these is the name of a road, not a division (北京中路, 重庆路, 中山大道).
-_ROAD_AFTER = re.compile(r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])")
+_ROAD_AFTER = re.compile(
+    r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])"
+)
 # How many same-named townships a bare township name may stand for before it tells us nothing.
 _MAX_TOWN_READINGS = 4
 _EPSILON = 1e-9
+_NO_SCORE = float("-inf")
+_SEPARATOR_TABLE = {ord(ch): "\x00" for ch in SEPARATORS}
 
 
-@dataclass(frozen=True, slots=True)
 class Node:
-    start: int
-    end: int
-    entry: NameEntry
-    score: float
+    """One reading of one mention: ``entry`` says which unit and how the text names it."""
+
+    __slots__ = ("end", "entry", "score", "start")
+
+    def __init__(self, start: int, end: int, entry: NameEntry, score: float) -> None:
+        self.start = start
+        self.end = end
+        self.entry = entry
+        self.score = score
 
     @property
     def code(self) -> str:
         return self.entry.code
+
+    def __repr__(self) -> str:
+        return f"Node({self.start}, {self.end}, {self.entry.code}, kind={self.entry.kind})"
 
 
 @dataclass(slots=True)
@@ -47,7 +66,7 @@ class AdminMatch:
 
     chain: list[Node] = field(default_factory=list)
     alternatives: list[list[Node]] = field(default_factory=list)  # other chains over the same text
-    conflicts: list[Node] = field(default_factory=list)  # official names the chain contradicts
+    conflicts: list[Node] = field(default_factory=list)  # names the chain contradicts
     repeats: list[tuple[int, int]] = field(default_factory=list)  # 浙江省浙江省: the second one
 
     @property
@@ -59,10 +78,10 @@ class AdminMatch:
         return self.chain[0].start if self.chain else 0
 
 
-def _base_score(entry: NameEntry, length: int) -> float:
-    if entry.kind == KIND_FULL:
+def _base_score(kind: int, length: int) -> float:
+    if kind == KIND_FULL:
         return 3.0 + 0.5 * length
-    if entry.kind == KIND_HISTORICAL:
+    if kind == KIND_HISTORICAL:
         return 2.5 + 0.4 * length
     return 2.0 + 0.3 * length
 
@@ -74,105 +93,53 @@ class _Gaps:
 
     def __init__(self, free: list[bool]) -> None:
         cumulative = [0]
+        total = 0
         for is_free in free:
-            cumulative.append(cumulative[-1] + (0 if is_free else 1))
+            if not is_free:
+                total += 1
+            cumulative.append(total)
         self._cumulative = cumulative
 
     def __call__(self, start: int, end: int) -> int:
         return self._cumulative[end] - self._cumulative[start] if end > start else 0
 
 
-def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool]) -> AdminMatch:
-    """Find the division chain in folded ``text``; ``blocked[i]`` marks characters already claimed."""
-    free = [ch in SEPARATORS or blocked[i] for i, ch in enumerate(text)]
-    raw: list[tuple[int, int, str, tuple[NameEntry, ...]]] = []
-    for last, (key, entries) in gazetteer.automaton.iter(text):
-        start = last - len(key) + 1
-        end = last + 1
-        if any(blocked[start:end]):
-            continue
-        if _ROAD_AFTER.match(text, end) and not any(e.level == TOWN and e.kind == KIND_FULL for e in entries):
-            continue
-        raw.append((start, end, key, entries))
-    result = AdminMatch()
-    if not raw:
-        return result
+Mention = tuple[int, int, str, NameReadings]
 
-    # 浙江省浙江省: a name repeated right after itself is a paste error; its second copy costs nothing.
-    raw.sort(key=lambda m: (m[0], -m[1]))
-    kept: list[tuple[int, int, str, tuple[NameEntry, ...]]] = []
-    for match in raw:
-        start, end, key, _ = match
-        previous = next((m for m in reversed(kept) if m[2] == key and m[1] <= start), None)
-        if previous is not None and all(free[previous[1] : start]):
-            result.repeats.append((start, end))
-            for i in range(start, end):
-                free[i] = True
+
+def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None = None) -> AdminMatch:
+    """Find the division chain in folded ``text``; ``blocked[i]`` marks characters already claimed."""
+    result = AdminMatch()
+    marked = text.translate(_SEPARATOR_TABLE)
+    free = [ch == "\x00" for ch in marked]
+    if blocked is not None:
+        free = [f or b for f, b in zip(free, blocked, strict=True)]
+        if not any(blocked):
+            blocked = None
+    mentions: list[Mention] = []
+    for last, key in gazetteer.automaton.iter(text):
+        end = last + 1
+        start = end - len(key)
+        if blocked is not None and any(blocked[start:end]):
             continue
-        kept.append(match)
+        readings = gazetteer.readings(key)
+        if readings is None or (_ROAD_AFTER.match(text, end) and not readings.town_full):
+            continue
+        mentions.append((start, end, key, readings))
+    if not mentions:
+        return result
+    mentions = _drop_repeats(mentions, free, result)
 
     present: set[str] = set()
-    for _, _, _, entries in kept:
-        for entry in entries:
-            if entry.level < TOWN:
-                present.add(entry.code)
-                present.update(gazetteer.ancestors[entry.code])
-
-    nodes: list[Node] = []
-    for start, end, _, entries in kept:
-        towns = [e for e in entries if e.level == TOWN]
-        for entry in entries:
-            if entry.level == TOWN:
-                has_parent = any(a in present for a in gazetteer.ancestors[entry.code])
-                if not has_parent and (entry.kind != KIND_FULL or len(towns) > _MAX_TOWN_READINGS):
-                    continue
-            nodes.append(Node(start, end, entry, _base_score(entry, end - start)))
+    for mention in mentions:
+        present.update(mention[3].upper_scope)
+    nodes = _nodes(mentions, present)
     if not nodes:
         return result
-    nodes.sort(key=lambda n: (n.end, n.start))
     gaps = _Gaps(free)
-
-    best: list[float] = []
-    back: list[list[int]] = []
-    for i, node in enumerate(nodes):
-        lead = gaps(0, node.start)
-        if node.entry.kind == KIND_FULL:
-            own = node.score - 0.3 * lead
-        else:
-            own = node.score - (2.0 + 0.5 * lead if lead else 0.0)
-        if node.entry.level == TOWN and node.entry.kind != KIND_FULL:
-            own = float("-inf")  # a short township name means nothing without its county before it
-        top, parents = own, []
-        ancestors = gazetteer.ancestors[node.code]
-        for j in range(i):
-            previous = nodes[j]
-            if previous.end > node.start or previous.code not in ancestors or best[j] == float("-inf"):
-                continue
-            if node.entry.level == TOWN and node.entry.kind != KIND_FULL and previous.entry.level == PROVINCE:
-                continue  # a short township name right after a province (浙江省鼓楼) is a coincidence
-            gap = gaps(previous.end, node.start)
-            if gap and node.entry.kind != KIND_FULL:
-                continue  # short names must follow their parent directly (杭州余杭, not 杭州...余杭)
-            candidate = best[j] + node.score - (1.0 + 0.5 * gap if gap else 0.0)
-            if candidate > top + _EPSILON:
-                top, parents = candidate, [j]
-            elif abs(candidate - top) <= _EPSILON and parents:
-                parents.append(j)
-        best.append(top)
-        back.append(parents)
-
-    top_score = max(best)
-    if top_score <= 0:
+    chains = _best_chains(nodes, gaps, gazetteer)
+    if not chains:
         return result
-    finals = [i for i, score in enumerate(best) if abs(score - top_score) <= _EPSILON]
-    chains = []
-    for final in finals:
-        chain = [final]
-        while back[chain[-1]]:
-            chain.append(back[chain[-1]][0])
-        chains.append([nodes[k] for k in reversed(chain)])
-    # Prefer the reading that reaches deepest, then the one that starts earliest.
-    chains.sort(key=lambda c: (-gazetteer.level_of[c[-1].code], c[0].start))
     result.chain = chains[0]
     spans = [(n.start, n.end) for n in result.chain]
     for chain in chains[1:]:
@@ -180,37 +147,124 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool]) -> Admi
             result.alternatives.append(chain)
         else:
             result.conflicts.extend(n for n in chain if (n.start, n.end) not in spans)
-    _find_conflicts(result, kept, gaps, gazetteer)
+    _find_conflicts(result, mentions, gaps, gazetteer)
     return result
 
 
-def _find_conflicts(
-    result: AdminMatch,
-    matches: list[tuple[int, int, str, tuple[NameEntry, ...]]],
-    gaps: _Gaps,
-    gazetteer: Gazetteer,
-) -> None:
-    """Full names (current or retired) touching the chain that the chain does not contain contradict it."""
+def _drop_repeats(mentions: list[Mention], free: list[bool], result: AdminMatch) -> list[Mention]:
+    """浙江省浙江省: a name repeated right after itself is a paste error; its second copy costs nothing."""
+    mentions.sort(key=lambda m: (m[0], -m[1]))
+    kept: list[Mention] = []
+    for mention in mentions:
+        start, end, key, _ = mention
+        previous = next((m for m in reversed(kept) if m[2] == key and m[1] <= start), None)
+        if previous is not None and all(free[previous[1] : start]):
+            result.repeats.append((start, end))
+            for i in range(start, end):
+                free[i] = True
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
+    nodes: list[Node] = []
+    for start, end, _, readings in mentions:
+        length = end - start
+        for entry in readings.upper:
+            nodes.append(Node(start, end, entry, _base_score(entry.kind, length)))
+        if not readings.towns:
+            continue
+        # A township reading counts if its county or city is named too; a bare official township name
+        # also counts when few townships share it (乔司街道), never a bare short one (城关).
+        chosen: dict[str, NameEntry] = {}
+        for code in present:
+            for entry in readings.towns_under.get(code, ()):
+                chosen[entry.code] = entry
+        if len(readings.towns) <= _MAX_TOWN_READINGS:
+            for entry in readings.towns:
+                if entry.kind == KIND_FULL:
+                    chosen.setdefault(entry.code, entry)
+        for entry in chosen.values():
+            nodes.append(Node(start, end, entry, _base_score(entry.kind, length)))
+    nodes.sort(key=lambda n: (n.end, n.start))
+    return nodes
+
+
+def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[list[Node]]:
+    """Highest-scoring chains, best first: every chain whose score ties the best."""
+    ancestors_of = gazetteer.ancestors
+    best: list[float] = []
+    back: list[int] = []
+    for i, node in enumerate(nodes):
+        entry = node.entry
+        lead = gaps(0, node.start)
+        if entry.level == TOWN and entry.kind != KIND_FULL:
+            top = _NO_SCORE  # a short township name means nothing without its county before it
+        elif entry.kind == KIND_FULL:
+            top = node.score - 0.3 * lead
+        else:
+            top = node.score - (2.0 + 0.5 * lead if lead else 0.0)
+        parent = -1
+        ancestors = ancestors_of[entry.code]
+        short = entry.kind != KIND_FULL
+        for j in range(i):
+            previous = nodes[j]
+            if previous.end > node.start or best[j] == _NO_SCORE or previous.entry.code not in ancestors:
+                continue
+            if short and entry.level == TOWN and previous.entry.level == PROVINCE:
+                continue  # a short township name right after a province (浙江省鼓楼) is a coincidence
+            gap = gaps(previous.end, node.start)
+            if gap and short:
+                continue  # short names must follow their parent directly (杭州余杭, not 杭州...余杭)
+            candidate = best[j] + node.score - (1.0 + 0.5 * gap if gap else 0.0)
+            if candidate > top + _EPSILON:
+                top, parent = candidate, j
+        best.append(top)
+        back.append(parent)
+    top_score = max(best)
+    if top_score <= 0:
+        return []
+    chains = []
+    for i, score in enumerate(best):
+        if abs(score - top_score) > _EPSILON:
+            continue
+        chain = [i]
+        while back[chain[-1]] >= 0:
+            chain.append(back[chain[-1]])
+        chains.append([nodes[k] for k in reversed(chain)])
+    # Prefer the reading that reaches deepest, then the one that starts earliest.
+    chains.sort(key=lambda c: (-c[-1].entry.level, c[0].start))
+    return chains
+
+
+def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
+    """Names touching the chain that the chain does not contain contradict it."""
     chain = result.chain
     used = [(n.start, n.end) for n in chain]
-    codes = {n.code for n in chain} | {a for n in chain for a in gazetteer.ancestors[n.code]}
+    codes = {n.code for n in chain}
+    for node in chain:
+        codes.update(gazetteer.ancestors[node.code])
     seen = {(n.start, n.end) for n in result.conflicts}
-    for start, end, _, entries in matches:
-        if any(s < end and start < e for s, e in used) or (start, end) in seen:
+    first, last = chain[0].start, chain[-1].end
+    for start, end, _, readings in mentions:
+        if (start, end) in seen or any(s < end and start < e for s, e in used):
             continue
+        entries = (*readings.upper, *readings.towns)
         if any(e.code in codes for e in entries):
-            if any(e.kind != KIND_ALIAS for e in entries):
+            if any(e.kind != KIND_ALIAS and e.code in codes for e in entries):
                 result.repeats.append((start, end))  # the chain's own unit named again later (浙江省...浙江省)
             continue
-        inside = chain[0].start < start < chain[-1].end
+        inside = first < start < last
         # Full or retired names next to the chain contradict it; a short name only where divisions are
-        # written, between two of the chain's own (浙江，金华，五常街道: 五常 is in 杭州).
+        # written: between two of the chain's own, or right before it (浙江，金华，五常街道: 五常 is in 杭州).
         official = [e for e in entries if e.kind != KIND_ALIAS]
         touches = any((start >= e and gaps(e, start) == 0) or (s >= end and gaps(end, s) == 0) for s, e in used)
-        leads = end <= chain[0].start and gaps(end, chain[0].start) == 0
+        leads = end <= first and gaps(end, first) == 0
         if (official and (touches or inside)) or (not official and (inside or leads)):
-            result.conflicts.append(Node(start, end, (official or list(entries))[0], 0.0))
+            best = min(official or entries, key=lambda e: e.level)
+            result.conflicts.append(Node(start, end, best, 0.0))
             seen.add((start, end))
 
 
-__all__ = ["KIND_ALIAS", "KIND_HISTORICAL", "AdminMatch", "Node", "match_admin"]
+__all__ = ["CITY", "KIND_ALIAS", "KIND_HISTORICAL", "AdminMatch", "Node", "match_admin"]

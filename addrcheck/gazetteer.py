@@ -18,11 +18,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
 LEVELS: tuple[str, ...] = ("province", "city", "district", "town")
+PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
 
 # How a name in the automaton relates to its unit; lower is stronger evidence.
 KIND_FULL = 0  # the official name (婺城区)
@@ -55,15 +56,23 @@ class Division:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class NameEntry:
+class NameEntry(NamedTuple):
     """One reading of a name found in text: the unit it means and how."""
 
     code: str
     level: int
     kind: int
-    retired_name: str | None = None  # for KIND_HISTORICAL: the old name, for the OUTDATED_NAME message
-    retired_year: str | None = None
+    retired_year: str = ""  # for KIND_HISTORICAL: when the name went out of use
+
+
+class NameReadings(NamedTuple):
+    """Every reading of one name, split the way the parser needs them."""
+
+    upper: tuple[NameEntry, ...]  # province, city and county readings
+    towns: tuple[NameEntry, ...]
+    upper_scope: frozenset[str]  # the upper readings' codes and their ancestors
+    town_full: bool  # the name is the official name of some township
+    towns_under: dict[str, tuple[NameEntry, ...]]  # township readings by each of their ancestors
 
 
 class Gazetteer:
@@ -71,56 +80,76 @@ class Gazetteer:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.meta: dict[str, Any] = document["meta"]
-        self.divisions: dict[str, Division] = {}
+        self._rows: dict[str, list[Any]] = {}
+        self.name_of: dict[str, str] = {}
         self.level_of: dict[str, int] = {}
+        self.parent_of: dict[str, str | None] = {}
         self.ancestors: dict[str, tuple[str, ...]] = {}
         self.children: dict[str | None, list[str]] = {}
-        self.names: dict[str, list[NameEntry]] = {}
-        for code, name, level, parent, shorts, aliases, lon, lat, approximate in document["units"]:
-            self.divisions[code] = Division(
-                code=code,
-                name=name,
-                level=LEVELS[level],
-                parent_code=parent,
-                short_name=shorts[0] if shorts else None,
-                longitude=lon,
-                latitude=lat,
-                approximate_point=approximate,
-            )
+        for row in document["units"]:
+            code, name, level, parent = row[0], row[1], row[2], row[3]
+            self._rows[code] = row
+            self.name_of[code] = name
             self.level_of[code] = level
+            self.parent_of[code] = parent
             self.children.setdefault(parent, []).append(code)
             self.ancestors[code] = (*self.ancestors[parent], parent) if parent else ()
-            if not self._is_municipal_city(code, name, parent):
-                self._add_name(name, NameEntry(code, level, KIND_FULL))
-            for alias in (*shorts, *aliases):
-                self._add_name(alias, NameEntry(code, level, KIND_ALIAS))
-        for old_name, level, codes, year in document["historical"]:
-            for code in codes:
-                self._add_name(old_name, NameEntry(code, level, KIND_HISTORICAL, old_name, year))
+        self._raw_names: dict[str, list[list[Any]]] = document["names"]
+        self._readings: dict[str, NameReadings] = {}
+        self._divisions: dict[str, Division] = {}
         # Folding must keep lengths (spans depend on it), so only ASCII letters are upper-cased (not ß -> SS).
         upper = {chr(c): chr(c).upper() for c in range(ord("a"), ord("z") + 1)}
         self.char_table: dict[int, str] = {ord(k): upper.get(v, v) for k, v in document["char_map"].items()}
         self.char_table.update({ord(k): v for k, v in upper.items()})
         self.automaton = ahocorasick.Automaton()
-        for key, entries in self.names.items():
-            self.automaton.add_word(key, (key, tuple(entries)))
+        for key in self._raw_names:
+            self.automaton.add_word(key, key)
         self.automaton.make_automaton()
 
-    def _is_municipal_city(self, code: str, name: str, parent: str | None) -> bool:
-        # 北京市 names the province; the city level of a municipality is implied, never matched on its own.
-        return parent is not None and self.level_of.get(parent) == 0 and self.divisions[parent].name == name
+    def readings(self, name: str) -> NameReadings | None:
+        """The readings of ``name``, built on first use and kept (most names are never seen)."""
+        found = self._readings.get(name)
+        if found is None:
+            raw = self._raw_names.get(name)
+            if raw is None:
+                return None
+            entries = [NameEntry(code, level, kind, year) for code, level, kind, year in raw]
+            upper = tuple(e for e in entries if e.level < TOWN)
+            scope = {e.code for e in upper}
+            for entry in upper:
+                scope.update(self.ancestors[entry.code])
+            towns = tuple(e for e in entries if e.level == TOWN)
+            under: dict[str, list[NameEntry]] = {}
+            for entry in towns:
+                for ancestor in self.ancestors[entry.code]:
+                    under.setdefault(ancestor, []).append(entry)
+            found = NameReadings(
+                upper=upper,
+                towns=towns,
+                towns_under={code: tuple(group) for code, group in under.items()},
+                upper_scope=frozenset(scope),
+                town_full=any(e.level == TOWN and e.kind == KIND_FULL for e in entries),
+            )
+            self._readings[name] = found
+        return found
 
-    def _add_name(self, key: str, entry: NameEntry) -> None:
-        entries = self.names.setdefault(key, [])
-        if all(e.code != entry.code or e.kind < entry.kind for e in entries):
-            entries.append(entry)
-
-    def is_ancestor(self, ancestor: str, code: str) -> bool:
-        return ancestor in self.ancestors[code]
+    def division(self, code: str) -> Division | None:
+        found = self._divisions.get(code)
+        if found is None:
+            row = self._rows.get(code)
+            if row is None:
+                return None
+            code, name, level, parent, short, lon, lat, approximate = row
+            found = Division(code, name, LEVELS[level], parent, short, lon, lat, bool(approximate))
+            self._divisions[code] = found
+        return found
 
     def chain(self, code: str) -> tuple[str, ...]:
         """The unit's ancestors and itself, top down."""
         return (*self.ancestors[code], code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rows
 
 
 _lock = threading.Lock()
@@ -143,17 +172,18 @@ def get_gazetteer() -> Gazetteer:
 
 def get_division(code: str) -> Division | None:
     """The unit with this code, or None."""
-    return get_gazetteer().divisions.get(code)
+    return get_gazetteer().division(code)
 
 
 def children(code: str | None = None) -> list[Division]:
     """The units directly under ``code`` (None: the provinces), in code order."""
     gazetteer = get_gazetteer()
-    return [gazetteer.divisions[child] for child in gazetteer.children.get(code, [])]
+    return [d for child in gazetteer.children.get(code, []) if (d := gazetteer.division(child)) is not None]
 
 
 def iter_divisions() -> Iterator[Division]:
-    return iter(get_gazetteer().divisions.values())
+    gazetteer = get_gazetteer()
+    return (d for code in gazetteer.name_of if (d := gazetteer.division(code)) is not None)
 
 
 def data_version() -> dict[str, Any]:

@@ -53,7 +53,7 @@ def parse(text: str, /) -> ParseResult:
         value, start, end = contact.phone
         components["phone"] = Component(value, None, (start, end), Origin.EXPLICIT)
         blocked[start:end] = [True] * (end - start)
-    if contact.name and contact.name[0] not in gazetteer.names:
+    if contact.name and gazetteer.readings(contact.name[0]) is None:
         value, start, end = contact.name
         components["contact_name"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
         blocked[start:end] = [True] * (end - start)
@@ -85,7 +85,8 @@ def parse(text: str, /) -> ParseResult:
             _add_unresolved(unresolved, text, folded, start, end)
     town = components.get("town")
     if town is not None and town.code is None:
-        elsewhere = [e for e in gazetteer.names.get(town.value, ()) if e.level == 3]
+        readings = gazetteer.readings(town.value)
+        elsewhere = readings.towns if readings else ()
         if elsewhere:
             # A real township, but not under the divisions named before it.
             notes.append(messages.reason(ReasonCode.INCONSISTENT_HIERARCHY, town.span, name=town.value,
@@ -143,19 +144,19 @@ def _place_admin(
     by_code = {node.code: node for node in admin.chain}
     deepest = admin.chain[-1].code
     for code in gazetteer.chain(deepest):
-        division = gazetteer.divisions[code]
+        name = gazetteer.name_of[code]
+        level = LEVELS[gazetteer.level_of[code]]
         node = by_code.get(code)
-        level = division.level
         if node is None:
             span = None
             origin = Origin.INFERRED
-            if level == "city" and "province" in components and division.name == components["province"].value:
+            if level == "city" and "province" in components and name == components["province"].value:
                 # A municipality's city level is the municipality: 北京市 names both.
                 span, origin = components["province"].span, components["province"].origin
-            components[level] = Component(division.name, code, span, origin)
+            components[level] = Component(name, code, span, origin)
             continue
         origin = _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
-        components[level] = Component(division.name, code, (node.start, node.end), origin)
+        components[level] = Component(name, code, (node.start, node.end), origin)
         if node.entry.kind == KIND_HISTORICAL:
             notes.append(
                 messages.reason(
@@ -163,7 +164,7 @@ def _place_admin(
                     (node.start, node.end),
                     severity=Severity.WARNING,
                     name=text[node.start : node.end],
-                    current=division.name,
+                    current=name,
                     year=node.entry.retired_year or "?",
                 )
             )
@@ -192,7 +193,7 @@ def _place_admin(
             for level in ADMIN_LEVELS:
                 codes = {_code_at(gazetteer, c.code, level) for c in candidates}
                 if len(codes) > 1 and level in components:
-                    names = {gazetteer.divisions[code].name if code else None for code in codes}
+                    names = {gazetteer.name_of[code] if code else None for code in codes}
                     component = components[level]
                     if len(names) == 1 and component.span is not None:
                         components[level] = Component(component.value, None, component.span, component.origin)
@@ -201,14 +202,13 @@ def _place_admin(
         else:
             candidates = []
     for node in admin.conflicts:
-        division = gazetteer.divisions[node.code]
         placed = _describe(components)
         notes.append(
             messages.reason(
                 ReasonCode.INCONSISTENT_HIERARCHY,
                 (node.start, node.end),
                 name=text[node.start : node.end],
-                level=messages.LEVEL_ZH[division.level],
+                level=messages.LEVEL_ZH[LEVELS[gazetteer.level_of[node.code]]],
                 context=placed,
             )
         )
@@ -216,7 +216,7 @@ def _place_admin(
 
 
 def _code_at(gazetteer: Gazetteer, code: str, level: str) -> str | None:
-    return next((c for c in gazetteer.chain(code) if gazetteer.divisions[c].level == level), None)
+    return next((c for c in gazetteer.chain(code) if LEVELS[gazetteer.level_of[c]] == level), None)
 
 
 def _describe(components: dict[str, Component]) -> str:
@@ -228,8 +228,7 @@ def _describe(components: dict[str, Component]) -> str:
 def _candidate(gazetteer: Gazetteer, code: str) -> Candidate:
     names: dict[str, str | None] = dict.fromkeys(LEVELS)
     for ancestor in gazetteer.chain(code):
-        division = gazetteer.divisions[ancestor]
-        names[division.level] = division.name
+        names[LEVELS[gazetteer.level_of[ancestor]]] = gazetteer.name_of[ancestor]
     components = {level: Component(name, None, None, Origin.INFERRED) for level, name in names.items() if name}
     return Candidate(
         normalized=render(components),

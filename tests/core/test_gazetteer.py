@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from addrcheck import data_version
-from addrcheck.gazetteer import KIND_FULL, children, get_division, get_gazetteer
+from addrcheck.gazetteer import KIND_FULL, children, get_division, get_gazetteer, iter_divisions
 
 
 def test_counts_match_nbs_2023() -> None:
@@ -20,11 +20,14 @@ def test_counts_match_nbs_2023() -> None:
 def test_every_unit_has_its_parent_one_level_up_or_more() -> None:
     gazetteer = get_gazetteer()
     levels = ("province", "city", "district", "town")
-    for code, division in gazetteer.divisions.items():
+    for code in gazetteer.name_of:
+        division = gazetteer.division(code)
+        assert division is not None
         if division.level == "province":
             assert division.parent_code is None
             continue
-        parent = gazetteer.divisions[division.parent_code]  # type: ignore[index]
+        parent = gazetteer.division(division.parent_code)  # type: ignore[arg-type]
+        assert parent is not None
         assert levels.index(parent.level) < levels.index(division.level), code
         assert code.startswith(parent.code[:2]), code
 
@@ -53,26 +56,33 @@ def test_children_and_centroids() -> None:
     assert "义乌市" in jinhua and len(jinhua) == 9
     yiwu = get_division("330782")
     assert yiwu is not None and yiwu.longitude == pytest.approx(120.075, abs=0.01)
-    counties = [d for d in get_gazetteer().divisions.values() if d.level == "district"]
+    counties = [d for d in iter_divisions() if d.level == "district"]
     assert sum(d.longitude is None for d in counties) == 0
 
 
 def test_alias_collisions_are_listed_and_kept_as_readings() -> None:
     """A name shared by several units keeps every reading: the parser must choose from context or report."""
     gazetteer = get_gazetteer()
-    shared = Counter(len(entries) for entries in gazetteer.names.values())
+    shared = Counter(len(readings) for readings in gazetteer._raw_names.values())
     assert shared[1] > 50_000
-    assert {e.code for e in gazetteer.names["鼓楼区"]} == {"320106", "320302", "350102", "410204"}
-    assert {e.code for e in gazetteer.names["朝阳区"] if e.level == 2} == {"110105", "220104"}
-    assert all(e.kind == KIND_FULL for e in gazetteer.names["朝阳区"] if e.level == 2)
+    collisions = sorted(name for name, readings in gazetteer._raw_names.items() if len(readings) > 1)
+    assert len(collisions) > 5_000  # mostly township short names (城关 x 100s), settled by context at parse time
+    guloud = gazetteer.readings("鼓楼区")
+    chaoyang = gazetteer.readings("朝阳区")
+    assert guloud is not None and chaoyang is not None
+    assert {e.code for e in guloud.upper} == {"320106", "320302", "350102", "410204"}
+    assert {e.code for e in chaoyang.upper} == {"110105", "220104"}
+    assert all(e.kind == KIND_FULL for e in chaoyang.upper)
 
 
 def test_historical_names_map_to_todays_units() -> None:
     gazetteer = get_gazetteer()
     for old, new in [("襄樊市", {"4206"}), ("绍兴县", {"330602", "330603"}), ("富阳市", {"330111"}),
                      ("江干区", {"330102", "330114"}), ("下城区", {"330105"})]:
-        assert {e.code for e in gazetteer.names[old]} == new, old
-    assert "3701" in {e.code for e in gazetteer.names["莱芜市"]}
+        readings = gazetteer.readings(old)
+        assert readings is not None and {e.code for e in readings.upper} == new, old
+    laiwu = gazetteer.readings("莱芜市")
+    assert laiwu is not None and "3701" in {e.code for e in laiwu.upper}
 
 
 def test_loads_fast_enough() -> None:
