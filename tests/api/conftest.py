@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +20,21 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    url = f"sqlite:///{tmp_path / 'api.sqlite3'}"
-    engine = make_engine(url)
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database with the current schema, migrated once and copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "api.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
     upgrade_database(engine)
     engine.dispose()
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, migrated_database: Path) -> Settings:
+    database = tmp_path / "api.sqlite3"
+    shutil.copyfile(migrated_database, database)
+    url = f"sqlite:///{database}"
     # auth_cache_seconds=0: every request sees revocations at once (the cache has its own test).
     return Settings(database_url=url, max_batch_size=5, max_body_bytes=4096, auth_cache_seconds=0)
 
