@@ -204,3 +204,24 @@ def test_non_json_body_is_422(client: TestClient, acme: dict[str, str], content_
     response = client.post("/v1/addresses/validate", content=b'{"address": "x"}', headers=headers)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "INVALID_REQUEST"
+
+
+def test_concurrent_requests_match_sequential_results(client: TestClient, acme: dict[str, str]) -> None:
+    # The endpoints run validate() in FastAPI's thread pool: threads must not disturb each other.
+    from concurrent.futures import ThreadPoolExecutor
+
+    addresses = [
+        "浙江省金华市义乌市稠城街道工人北路100号",
+        "浙江省金华市",
+        "杭州市婺城区",
+        "广东省广州市天河区天河南街道体育东路108号",
+        "浙江省杭州市西湖区西溪街道文三路90号",
+        "",
+    ] * 8
+    expected = [addrcheck.validate(a).to_dict() for a in addresses]
+
+    def call(address: str) -> Any:
+        return client.post("/v1/addresses/validate", json={"address": address}, headers=acme).json()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(call, addresses)) == expected
