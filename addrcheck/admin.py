@@ -22,6 +22,7 @@ from addrcheck.gazetteer import (
     KIND_ALIAS,
     KIND_FULL,
     KIND_HISTORICAL,
+    KIND_TRANSFER,
     PROVINCE,
     TOWN,
     Gazetteer,
@@ -39,18 +40,29 @@ _MAX_TOWN_READINGS = 4
 _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
 _SEPARATOR_TABLE = {ord(ch): "\x00" for ch in SEPARATORS}
+# Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区).
+_SUFFIX_AFTER = (
+    re.compile("街道办事处|街道|办事处|镇|乡"),
+    re.compile("[区县市旗]"),
+    re.compile("地区|[市州盟]"),
+)
 
 
 class Node:
     """One reading of one mention: ``entry`` says which unit and how the text names it."""
 
-    __slots__ = ("end", "entry", "score", "start")
+    __slots__ = ("end", "entry", "score", "start", "suffixed")
 
-    def __init__(self, start: int, end: int, entry: NameEntry, score: float) -> None:
+    def __init__(self, start: int, end: int, entry: NameEntry, score: float, suffixed: bool = False) -> None:
         self.start = start
         self.end = end
         self.entry = entry
         self.score = score
+        self.suffixed = suffixed  # a short name with a division suffix (余杭镇): as strong as a full name
+
+    @property
+    def short(self) -> bool:
+        return self.entry.kind == KIND_ALIAS and not self.suffixed
 
     @property
     def code(self) -> str:
@@ -83,6 +95,8 @@ def _base_score(kind: int, length: int) -> float:
         return 3.0 + 0.5 * length
     if kind == KIND_HISTORICAL:
         return 2.5 + 0.4 * length
+    if kind == KIND_TRANSFER:
+        return 1.5 + 0.2 * length  # below the name's own readings: wins only when a township confirms it
     return 2.0 + 0.3 * length
 
 
@@ -105,6 +119,7 @@ class _Gaps:
 
 
 Mention = tuple[int, int, str, NameReadings]
+SuffixedMention = tuple[int, int, NameEntry]
 
 
 def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None = None) -> AdminMatch:
@@ -129,11 +144,16 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     if not mentions:
         return result
     mentions = _drop_repeats(mentions, free, result)
+    suffixed = _suffixed(text, mentions, gazetteer)
 
     present: set[str] = set()
     for mention in mentions:
         present.update(mention[3].upper_scope)
     nodes = _nodes(mentions, present)
+    for start, end, entry in suffixed:
+        if entry.level < TOWN or any(a in present for a in gazetteer.ancestors[entry.code]):
+            nodes.append(Node(start, end, entry, _base_score(KIND_FULL, end - start) - 0.5, suffixed=True))
+    nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
         return result
     gaps = _Gaps(free)
@@ -141,6 +161,9 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     if not chains:
         return result
     result.chain = chains[0]
+    # A repeat after the chain may be a word inside a name (杭州市...杭州大厦): only full names count there,
+    # and _find_conflicts adds those.
+    result.repeats = [r for r in result.repeats if r[1] <= result.end]
     spans = [(n.start, n.end) for n in result.chain]
     for chain in chains[1:]:
         if [(n.start, n.end) for n in chain] == spans:
@@ -152,19 +175,53 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
 
 
 def _drop_repeats(mentions: list[Mention], free: list[bool], result: AdminMatch) -> list[Mention]:
-    """浙江省浙江省: a name repeated right after itself is a paste error; its second copy costs nothing."""
+    """Pasted twice (浙江省浙江省, 浙江绍兴浙江绍兴, 富阳市富阳): a second copy costs nothing and means nothing.
+
+    A mention repeats an earlier one with the same name when only divisions lie between them, or the
+    mention right before it when both can name the same unit.
+    """
     mentions.sort(key=lambda m: (m[0], -m[1]))
+    covered = list(free)
+    for start, end, _, _ in mentions:
+        for i in range(start, end):
+            covered[i] = True
     kept: list[Mention] = []
     for mention in mentions:
-        start, end, key, _ = mention
-        previous = next((m for m in reversed(kept) if m[2] == key and m[1] <= start), None)
-        if previous is not None and all(free[previous[1] : start]):
+        start, end, key, readings = mention
+        before = [p for p in kept if p[1] <= start]
+        same = next((p for p in reversed(before) if p[2] == key), None)
+        nearest = max(before, key=lambda p: p[1], default=None)
+        repeat = same is not None and all(covered[same[1] : start])
+        if not repeat and nearest is not None and all(free[nearest[1] : start]):
+            # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
+            named = {e.code for e in nearest[3].upper if e.kind != KIND_ALIAS}
+            repeat = bool(named) and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS) and any(
+                e.code in named for e in readings.upper
+            )
+        if repeat:
             result.repeats.append((start, end))
             for i in range(start, end):
                 free[i] = True
             continue
         kept.append(mention)
     return kept
+
+
+def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[SuffixedMention]:
+    """Short names written with a division suffix that is not their own (余杭镇, 瓯北镇 for ...街道)."""
+    found: list[SuffixedMention] = []
+    for start, end, key, readings in mentions:
+        for entry in (*readings.upper, *readings.towns):
+            if entry.kind != KIND_ALIAS:
+                continue
+            suffix = _SUFFIX_AFTER[min(TOWN - entry.level, 2)].match(text, end)
+            if suffix is None:
+                continue
+            same = gazetteer.readings(key + suffix.group())
+            if same is not None and any(e.code == entry.code for e in (*same.upper, *same.towns)):
+                continue  # 余杭区 is already a full name of its own
+            found.append((start, suffix.end(), entry))
+    return found
 
 
 def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
@@ -187,7 +244,6 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
                     chosen.setdefault(entry.code, entry)
         for entry in chosen.values():
             nodes.append(Node(start, end, entry, _base_score(entry.kind, length)))
-    nodes.sort(key=lambda n: (n.end, n.start))
     return nodes
 
 
@@ -198,16 +254,16 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
     back: list[int] = []
     for i, node in enumerate(nodes):
         entry = node.entry
+        short = node.short
         lead = gaps(0, node.start)
-        if entry.level == TOWN and entry.kind != KIND_FULL:
+        if entry.level == TOWN and short:
             top = _NO_SCORE  # a short township name means nothing without its county before it
-        elif entry.kind == KIND_FULL:
+        elif not short:
             top = node.score - 0.3 * lead
         else:
             top = node.score - (2.0 + 0.5 * lead if lead else 0.0)
         parent = -1
         ancestors = ancestors_of[entry.code]
-        short = entry.kind != KIND_FULL
         for j in range(i):
             previous = nodes[j]
             if previous.end > node.start or best[j] == _NO_SCORE or previous.entry.code not in ancestors:
@@ -248,7 +304,7 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
     seen = {(n.start, n.end) for n in result.conflicts}
     first, last = chain[0].start, chain[-1].end
     for start, end, _, readings in mentions:
-        if (start, end) in seen or any(s < end and start < e for s, e in used):
+        if any(s < end and start < e for s, e in (*used, *seen)):
             continue
         entries = (*readings.upper, *readings.towns)
         if any(e.code in codes for e in entries):

@@ -29,6 +29,7 @@ PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
 KIND_FULL = 0  # the official name (婺城区)
 KIND_ALIAS = 1  # a short or alternative name (婺城, 恩施州, 土右旗)
 KIND_HISTORICAL = 2  # a retired name (襄樊市 -> 襄阳市)
+KIND_TRANSFER = 3  # a county's name read as the neighbour it gave land to (鄞州区 -> 海曙区 for 古林镇)
 
 
 @dataclass(frozen=True, slots=True)

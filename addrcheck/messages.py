@@ -54,8 +54,8 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "“{name}” is not a known administrative division.",
     ),
     ReasonCode.OUTDATED_NAME: (
-        "“{name}”是旧名称（{year} 年已调整），已按现名“{current}”处理。",
-        "“{name}” is a former name (changed in {year}); read as today's “{current}”.",
+        "“{name}”已不是此处的现行区划（{year} 年调整），已按现行的“{current}”处理。",
+        "“{name}” is no longer the division here (changed in {year}); read as today's “{current}”.",
     ),
     ReasonCode.UNRESOLVED_TEXT: (
         "无法识别“{text}”。",

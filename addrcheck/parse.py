@@ -5,7 +5,7 @@ from __future__ import annotations
 from addrcheck import messages
 from addrcheck.admin import AdminMatch, Node, match_admin
 from addrcheck.contact import find_contact
-from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, LEVELS, Gazetteer, get_gazetteer
+from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
 from addrcheck.models import (
     ADMIN_LEVELS,
     COMPONENT_NAMES,
@@ -22,7 +22,7 @@ from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
 _CONTACT = ("contact_name", "phone")
-_ORIGIN_OF_KIND = {KIND_FULL: Origin.EXPLICIT, KIND_HISTORICAL: Origin.HISTORICAL}
+_ORIGIN_OF_KIND = {KIND_FULL: Origin.EXPLICIT, KIND_HISTORICAL: Origin.HISTORICAL, KIND_TRANSFER: Origin.HISTORICAL}
 
 
 def parse(text: str, /) -> ParseResult:
@@ -157,7 +157,7 @@ def _place_admin(
             continue
         origin = _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
         components[level] = Component(name, code, (node.start, node.end), origin)
-        if node.entry.kind == KIND_HISTORICAL:
+        if node.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER):
             notes.append(
                 messages.reason(
                     ReasonCode.OUTDATED_NAME,

@@ -29,6 +29,7 @@ from bench.gold import (
     GoldResolver,
     gold_admin_mentions,
     load_retired_names,
+    load_transfers,
     project_divisions,
 )
 from bench.metrics import SPAN_COMPONENTS, AdminTally, SpanCounts, span_counts
@@ -38,7 +39,7 @@ from bench.systems import PREDICTORS, SYSTEMS, Prediction
 def resolve_gold(samples: Sequence[Sample], resolver: GoldResolver | None = None) -> list[list[GoldAdmin]]:
     """Gold admin mentions of every sample, resolved against the project's gazetteer."""
     if resolver is None:
-        resolver = GoldResolver(project_divisions(), load_retired_names())
+        resolver = GoldResolver(project_divisions(), load_retired_names(), load_transfers())
     return [resolver.resolve(gold_admin_mentions(sample.mentions)) for sample in samples]
 
 

@@ -143,7 +143,15 @@ class GoldResolver:
         retired: retired names (:func:`load_retired_names`); empty to use current names only.
     """
 
-    def __init__(self, divisions: Iterable[DivisionLike], retired: Iterable[RetiredName] = ()) -> None:
+    def __init__(
+        self,
+        divisions: Iterable[DivisionLike],
+        retired: Iterable[RetiredName] = (),
+        transfers: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        # A county still in use that handed land to a neighbour (鄞州区 -> 海曙区 in 2016): addresses written
+        # before the change name the old county, so the neighbour is an acceptable reading of its name too.
+        self._transfers = {code: set(targets) for code, targets in (transfers or {}).items()}
         self._by_code: dict[str, DivisionLike] = {}
         self._by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
         for division in divisions:
@@ -248,6 +256,8 @@ class GoldResolver:
             for dropped in range(max(1, len(constraints)) if may_relax else 1):
                 active = constraints[: len(constraints) - dropped]
                 kept = {c for c in codes if all(set(self.ancestors(c)) & g.codes for g in active)}
+                if kept and finder == self._current:
+                    kept |= {t for c in kept for t in self._transfers.get(c, ()) if t in self._by_code}
                 if kept:
                     names = set(extra_names)
                     for code in kept:
@@ -256,6 +266,26 @@ class GoldResolver:
                         level, try_level, text, span, frozenset(kept), frozenset(names), how, dropped
                     )
         return GoldAdmin(level, level, text, span, frozenset(), frozenset(), "unresolved", 0)
+
+
+def load_transfers(path: str | Path | None = None) -> dict[str, set[str]]:
+    """Counties in use that gave land to another since 1981: ``{code: {receiving codes}}`` (gazetteer form).
+
+    From yescallop/areacodes ``result.csv``: the bracketed new codes (``330203[2016]``) on rows in use.
+    """
+    if path is None:
+        path = next((p for p in HISTORY_CANDIDATES if p.exists()), HISTORY_CANDIDATES[-1])
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    transfers: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if row["状态"] != "在用" or row["级别"] != "县级":
+            continue
+        for item in filter(None, row["新代码"].split(";")):
+            code, _, year = item.partition("[")
+            if year and code != row["代码"]:
+                transfers[_gazetteer_code(row["代码"])].add(_gazetteer_code(code))
+    return dict(transfers)
 
 
 def load_retired_names(path: str | Path | None = None) -> list[RetiredName]:

@@ -275,7 +275,7 @@ def build_char_map() -> dict[str, str]:
     return {k: v for k, v in char_map.items() if k != v}
 
 
-KIND_FULL, KIND_ALIAS, KIND_HISTORICAL = 0, 1, 2
+KIND_FULL, KIND_ALIAS, KIND_HISTORICAL, KIND_TRANSFER = 0, 1, 2, 3
 
 
 def name_index(units: dict[str, dict[str, object]], history: list[list[object]]) -> dict[str, list[list[object]]]:
@@ -300,7 +300,30 @@ def name_index(units: dict[str, dict[str, object]], history: list[list[object]])
     for old_name, level, codes, year in history:
         for code in codes:  # type: ignore[attr-defined]
             add(str(old_name), code, int(level), KIND_HISTORICAL, str(year))  # type: ignore[call-overload]
+    # Territory a county handed to a neighbour (鄞州区 -> 海曙区 2016, 余杭区 -> 临平区 2021): its name also
+    # reads as the neighbour, so 鄞州区古林镇 finds 古林镇 where it is today, with a warning.
+    for source, target, year in territory_transfers(units):
+        for name in (str(units[source]["name"]), *units[source].get("short", [])):  # type: ignore[misc]
+            add(name, target, DISTRICT, KIND_TRANSFER, year)
+    # NBS names two townships just "街道": a bare suffix names nothing.
+    for bare in TOWN_SUFFIXES:
+        index.pop(bare, None)
     return {name: list(readings.values()) for name, readings in sorted(index.items())}
+
+
+def territory_transfers(units: dict[str, dict[str, object]]) -> list[tuple[str, str, str]]:
+    """(from county, to county, year) for counties still in use that gave land to another (yescallop's
+    bracketed new codes on rows in use)."""
+    transfers = []
+    for row in read_csv(SOURCES / "yescallop" / "result.csv"):
+        code = row["代码"]
+        if row["状态"] != "在用" or code not in units or units[code]["level"] != DISTRICT:
+            continue
+        for target in row["新代码"].split(";"):
+            match = re.fullmatch(r"(\d{6})\[(\d{4})\]", target)
+            if match and match.group(1) in units and match.group(1) != code:
+                transfers.append((code, match.group(1), match.group(2)))
+    return transfers
 
 
 def main() -> int:

@@ -44,7 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    code: int = handler(args)
+    try:
+        code: int = handler(args)
+    except BrokenPipeError:
+        # The reader went away (addrcheck check ... | head): stop quietly, as Unix tools do.
+        sys.stderr.close()
+        return EXIT_NOT_OK
     return code
 
 

@@ -141,3 +141,17 @@ def test_load_retired_names(tmp_path: Path) -> None:
         ("莱芜市", "city"): ("3701",),
         ("莱城区", "district"): ("370116",),
     }
+
+
+def test_load_transfers_reads_bracketed_codes_of_units_in_use(tmp_path: Path) -> None:
+    from bench.gold import load_transfers
+
+    path = tmp_path / "result.csv"
+    path.write_text(
+        "代码,一级行政区,二级行政区,名称,级别,状态,启用时间,变更/弃用时间,新代码\n"
+        "330212,浙江省,宁波市,鄞州区,县级,在用,2002,,330203[2016]\n"
+        "330204,浙江省,宁波市,江东区,县级,弃用,1983,2016,330212\n"
+        "330110,浙江省,杭州市,余杭区,县级,在用,2001,,330113[2021]\n",
+        encoding="utf-8",
+    )
+    assert load_transfers(path) == {"330212": {"330203"}, "330110": {"330113"}}

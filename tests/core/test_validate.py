@@ -84,7 +84,7 @@ def test_outdated_name_is_a_warning_by_default_and_an_error_when_strict() -> Non
     default = addrcheck.validate(text)
     assert default.status is Status.OK
     assert [(r.code, r.severity) for r in default.reasons] == [(ReasonCode.OUTDATED_NAME, Severity.WARNING)]
-    assert default.reasons[0].message == "“襄樊市”是旧名称（2010 年已调整），已按现名“襄阳市”处理。"
+    assert default.reasons[0].message == "“襄樊市”已不是此处的现行区划（2010 年调整），已按现行的“襄阳市”处理。"
     assert default.reasons[0].span == (3, 6)
     strict = addrcheck.validate(text, policy="strict")
     assert strict.status is Status.VAGUE
