@@ -108,7 +108,6 @@ def _lookup(engine: Engine, key: str) -> ApiKeyInfo | None:
 
 async def authenticated_merchant(
     request: Request,
-    engine: EngineDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Merchant:
     if credentials is None or not credentials.credentials:
@@ -118,7 +117,7 @@ async def authenticated_merchant(
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     found, info = cache.get(digest)
     if not found:
-        info = await run_in_threadpool(_lookup, engine, key)
+        info = await run_in_threadpool(_lookup, request.app.state.engine, key)
         cache.put(digest, info)
     if info is None:
         raise ApiError(401, "AUTH_INVALID", "This API key is not valid.")
