@@ -119,7 +119,7 @@ class _Gaps:
 
 
 Mention = tuple[int, int, str, NameReadings]
-SuffixedMention = tuple[int, int, NameEntry]
+SuffixedMention = tuple[int, int, NameEntry, int]  # start, end, reading, how many townships share the name
 
 
 def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None = None) -> AdminMatch:
@@ -145,13 +145,17 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         return result
     mentions = _drop_repeats(mentions, free, result)
     suffixed = _suffixed(text, mentions, gazetteer)
+    mentions = _drop_inner(mentions)
 
     present: set[str] = set()
     for mention in mentions:
         present.update(mention[3].upper_scope)
     nodes = _nodes(mentions, present)
-    for start, end, entry in suffixed:
-        if entry.level < TOWN or any(a in present for a in gazetteer.ancestors[entry.code]):
+    for start, end, entry, namesakes in suffixed:
+        # Like an official name: a township counts bare when few share its name (瓯北镇), else needs context.
+        if entry.level < TOWN or namesakes <= _MAX_TOWN_READINGS or any(
+            a in present for a in gazetteer.ancestors[entry.code]
+        ):
             nodes.append(Node(start, end, entry, _base_score(KIND_FULL, end - start) - 0.5, suffixed=True))
     nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
@@ -172,6 +176,14 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             result.conflicts.extend(n for n in chain if (n.start, n.end) not in spans)
     _find_conflicts(result, mentions, gaps, gazetteer)
     return result
+
+
+def _drop_inner(mentions: list[Mention]) -> list[Mention]:
+    """A name inside an official name is part of it (城区 in 上城区, 湖南 in 湖南路街道): not a mention."""
+    full = [(m[0], m[1]) for m in mentions if m[3].has_full]
+    if not full:
+        return mentions
+    return [m for m in mentions if not any(s <= m[0] and m[1] <= e and e - s > m[1] - m[0] for s, e in full)]
 
 
 def _drop_repeats(mentions: list[Mention], free: list[bool], result: AdminMatch) -> list[Mention]:
@@ -220,7 +232,7 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
             same = gazetteer.readings(key + suffix.group())
             if same is not None and any(e.code == entry.code for e in (*same.upper, *same.towns)):
                 continue  # 余杭区 is already a full name of its own
-            found.append((start, suffix.end(), entry))
+            found.append((start, suffix.end(), entry, len(readings.towns)))
     return found
 
 

@@ -73,6 +73,7 @@ class NameReadings(NamedTuple):
     towns: tuple[NameEntry, ...]
     upper_scope: frozenset[str]  # the upper readings' codes and their ancestors
     town_full: bool  # the name is the official name of some township
+    has_full: bool  # the name is the official name of some unit
     towns_under: dict[str, tuple[NameEntry, ...]]  # township readings by each of their ancestors
 
 
@@ -130,6 +131,7 @@ class Gazetteer:
                 towns_under={code: tuple(group) for code, group in under.items()},
                 upper_scope=frozenset(scope),
                 town_full=any(e.level == TOWN and e.kind == KIND_FULL for e in entries),
+                has_full=any(e.kind == KIND_FULL for e in entries),
             )
             self._readings[name] = found
         return found

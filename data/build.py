@@ -36,6 +36,7 @@ PROVINCE_DIRECT_PLACEHOLDERS = {"4190", "4290", "4690", "6590"}
 MUNICIPALITY_EXTRA_GROUPS = {"5002": "5001"}
 MUNICIPALITIES = {"11", "12", "31", "50"}
 
+ROAD_SUFFIX = re.compile("(?:路|街|大道|巷|弄|胡同|道)$")
 TOWN_SUFFIXES = ("地区办事处", "街道办事处", "民族乡", "街道", "苏木", "镇", "乡")
 DISTRICT_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "新区", "区", "县", "市", "旗")
 # Historical names too generic to mean one place on their own.
@@ -126,6 +127,9 @@ def add_short_names(units: dict[str, dict[str, object]]) -> None:
                     shorts.append(alias)
         if derived and derived != name and len(derived) >= 2 and derived not in shorts:
             shorts.append(derived)
+        if level == TOWN:
+            # 南山路街道 shortened is 南山路: in an address that is a road, not the township.
+            shorts = [short for short in shorts if not ROAD_SUFFIX.search(short)]
         unit["short"] = shorts
 
 
