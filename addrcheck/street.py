@@ -27,18 +27,22 @@ _NAME_OR_DIGIT = f"(?:(?![路街号巷弄栋幢室])[{_HAN}0-9])"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
-        ("town", f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![{_HAN}]{{0,3}}[路街])|乡(?![村下]))"),
+        ("town", f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]))"),
         (
             "devzone",
             f"(?:{_NAME}|[A-Z])(?:{_NAME_OR_DIGIT}|[A-Z]){{0,13}}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新技术开发区"
-            "|高新区|开发区|工业园区|工业园|产业园区|产业园|科技园|保税区|综合保税区|工业区|工业集中区|物流园区?|创业园)",
+            "|高新区|开发区|工业园区|工业园|产业园区|产业园|科技园|保税区|综合保税区|工业功能区|功能区|工业区|工业集中区|物流园区?|创业园|创意园|电商园|经济园|软件园|科技城|园区)",
         ),
         (
             "community",
             f"{_NAME}{_NAME_OR_DIGIT}{{0,9}}?(?:社区居委会|社区居民委员会|村民委员会|居委会|村委会|社区|新村|村(?![路街道镇委口]))"
             f"(?:{_NUM}(?:组|队|社))?",
         ),
-        ("road", f"[{_HAN}]{{1,10}}?[0-9]{{0,3}}(?:大道|大街|公路|胡同|路|街(?!道)|巷|道(?![办路])|里(?=[0-9]))"),
+        (
+            "road",
+            f"(?:[{_HAN}]{{1,10}}?[0-9]{{0,3}}|[0-9]+号?)(?:大道|大街|公路|胡同|路|街(?!道)|巷|道(?![办路])|里(?=[0-9]))"
+            "(?!村|社区|镇|乡)",
+        ),
         ("road_number", f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}(?:院)?"),
         ("building", f"(?:{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))"),
         ("unit", f"{_NUM}单元"),
@@ -46,8 +50,37 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("room", f"{_NUMX}(?:室|房|号房|号)|[A-Z]?[0-9]{{3,5}}$"),
     )
 )
+# Words that end another part: a road name never runs across them, so a road match that contains one starts
+# after it (模具城金型路 is a POI and a road, 龙港镇兴安街 a town and a road).
+_ROAD_BARRIER = re.compile(
+    f"(?:[{_HAN}0-9A-Z]+(?:街道|镇|乡|县|省|市辖区|市(?!场)|区|工业园|产业园|科技园|创业园|社区|村"
+    f"|广场|大厦|中心|市场|商城|花园|大学|医院|公司|学校)"
+    f"|[{_HAN}]{{2,}}(?:城|公园)|[0-9{CHINESE_NUMERAL}]+(?:楼|层|期|号))"
+)
+_ROAD_NAME_START = re.compile(f".*{_ROAD_BARRIER.pattern}")
+_ROAD_SUFFIX = re.compile("(?:大道|大街|公路|胡同|路|街|巷|道|里)$")
+# A division suffix left at the start of the text after the divisions: the gazetteer matched 龙港 in
+# 龙港镇 as a short name, so 镇 is what remains of the division, not the start of a road or a village.
+_LEFTOVER_SUFFIX = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|县|市|省)")
 _FOLLOWING_NUMBER = re.compile(f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}")
-_JUNK = frozenset(SEPARATORS) | {"近", "旁", "对面", "附近"}
+_JUNK = (
+    frozenset(SEPARATORS)
+    | {"近", "旁", "对面", "附近"}
+    | {"市辖区", "街道办事处", "街道", "镇", "乡", "区", "县", "市", "省"}
+)
+
+
+_ROAD_CORE_MAX = 4
+# A direction or an ordinal closes a three-character name: 越兴东路, 西园七路.
+_NAME_TAIL = frozenset("东西南北中0123456789" + CHINESE_NUMERAL)
+
+
+def _longest_name_start(text: str, start: int, core_end: int) -> int:
+    """Where a road name without a barrier most likely starts: road names are two or three characters
+    before the suffix (振兴路, 越兴东路); a longer run begins with another place (胡家坟振兴路)."""
+    if core_end - start <= _ROAD_CORE_MAX:
+        return start
+    return core_end - (3 if text[core_end - 1] in _NAME_TAIL else 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +91,9 @@ class StreetPart:
     end: int
 
 
-def parse_street(text: str, start: int, end: int, *, town_known: bool) -> tuple[list[StreetPart], list[tuple[int, int]]]:
+def parse_street(
+    text: str, start: int, end: int, *, town_known: bool
+) -> tuple[list[StreetPart], list[tuple[int, int]]]:
     """Tokenise ``text[start:end]`` (folded). Returns the parts found and the spans left over.
 
     ``town_known``: the gazetteer already found the township, so another 街道/镇 here is not one.
@@ -68,6 +103,11 @@ def parse_street(text: str, start: int, end: int, *, town_known: bool) -> tuple[
     seen: set[str] = set()
     position = start
     pending = -1
+    if start > 0 and text[start - 1] not in SEPARATORS:
+        leftover = _LEFTOVER_SUFFIX.match(text, start, end)
+        if leftover is not None and leftover.end() < end:
+            other.append((start, leftover.end()))
+            position = leftover.end()
     while position < end:
         if text[position] in SEPARATORS:
             if pending >= 0:
@@ -84,6 +124,18 @@ def parse_street(text: str, start: int, end: int, *, town_known: bool) -> tuple[
             if match is None:
                 continue
             match_start = position
+            named_run_before = pending >= 0
+            if name == "road":
+                suffix = _ROAD_SUFFIX.search(text, position, match.end())
+                core_end = suffix.start() if suffix else match.end() - 1
+                cut = _ROAD_NAME_START.match(text, position, core_end)
+                name_start = cut.end() if cut is not None and cut.end() < core_end else position
+                name_start = max(name_start, _longest_name_start(text, name_start, core_end))
+                if name_start > position:
+                    # The text before the road name joins the unclaimed run (a POI, a village).
+                    if pending < 0:
+                        pending = position
+                    match_start = name_start
             if pending >= 0:
                 other.append((pending, match_start))
                 pending = -1
@@ -94,6 +146,14 @@ def parse_street(text: str, start: int, end: int, *, town_known: bool) -> tuple[
                 # A door number with no road before it numbers the POI or community it follows.
                 named_place = other or (parts and parts[-1].name in ("community", "devzone"))
                 name = "building" if named_place and "building" not in seen else "road_number"
+            if (
+                name == "room"
+                and value.endswith("号")
+                and named_run_before
+                and not seen.intersection(("building", "unit", "floor"))
+            ):
+                # A second door number after the road's one numbers the building (文三路90号某小区5号).
+                name = "building"
             parts.append(StreetPart(name, value, match_start, match.end()))
             seen.add(name)
             position = match.end()
