@@ -74,6 +74,14 @@ def detect_encoding(path: Path) -> str:
     for encoding in ("utf-8", "gbk", "gb18030"):
         if _decodes(sample, encoding):
             return encoding
+    # Not one encoding throughout: a file edited by two programs. Let the lines vote; the odd ones out
+    # become unreadable rows. UTF-8 first: other bytes rarely decode as UTF-8 by chance.
+    lines = [line for line in sample.split(b"\n") if not line.isascii()]
+    votes = {encoding: sum(_decodes(line, encoding) for line in lines) for encoding in ("utf-8", "gb18030")}
+    if votes["utf-8"] * 2 >= len(lines):
+        return "utf-8"
+    if votes["gb18030"] * 2 >= len(lines):
+        return "gbk" if sum(_decodes(line, "gbk") for line in lines) == votes["gb18030"] else "gb18030"
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()

@@ -12,8 +12,8 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,7 +36,7 @@ from addrcheck.audit._writers import (
 from addrcheck.policy import PRESETS, Policy
 
 DEFAULT_CHUNK_ROWS = 2000
-DEFAULT_CACHE_SIZE = 50_000  # verdicts per worker; about 30 MB at most
+DEFAULT_CACHE_SIZE = 100_000  # verdicts kept by the main process; about 60 MB at most
 CHECKPOINT_VERSION = 1
 # Loads the division tables in the parent before the pool forks, so workers share them copy-on-write.
 _WARM_UP_ADDRESS = "浙江省金华市义乌市稠城街道工人北路100号"
@@ -129,7 +129,7 @@ def _make_executor(options: AuditOptions) -> tuple[Executor | None, int, Callabl
                 "--engine dask needs the dask extra: pip install 'addrcheck[dask]'", code="USAGE"
             ) from exc
         try:
-            client = Client(options.scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+            client = Client(options.scheduler, timeout="10s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise AuditError(
                 f"cannot reach the Dask scheduler at {options.scheduler}: {exc}", code="USAGE"
@@ -142,21 +142,74 @@ def _make_executor(options: AuditOptions) -> tuple[Executor | None, int, Callabl
     workers = options.workers or len(os.sched_getaffinity(0))
     if workers <= 1:
         return None, 1, lambda: None
-    audit_addresses([_WARM_UP_ADDRESS], options.policy, 0)
+    audit_addresses([_WARM_UP_ADDRESS], options.policy)
     # fork: workers start at once and inherit the loaded tables; nothing here has started a thread yet.
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     return pool, 2 * workers + 1, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _merge(chunk: Chunk, results: Sequence[Verdict]) -> list[Verdict]:
-    if not chunk.problems:
-        return list(results)
-    merged: list[Verdict] = []
-    taken = iter(results)
-    for index, line in enumerate(chunk.lines):
-        problem = chunk.problems.get(index)
-        merged.append(unreadable_verdict(chunk.source, line, problem) if problem is not None else next(taken))
-    return merged
+class _VerdictCache:
+    """Verdicts of recently seen addresses, least recently used dropped first.
+
+    Saved-address tables repeat themselves (one merchant, many orders); the main process looks every
+    address up here and sends workers only the ones it has not seen, each once per chunk.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Verdict] = OrderedDict()
+
+    def get(self, address: str) -> Verdict | None:
+        verdict = self.entries.get(address)
+        if verdict is not None:
+            self.entries.move_to_end(address)
+        return verdict
+
+    def put(self, address: str, verdict: Verdict) -> None:
+        self.entries[address] = verdict
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+@dataclass(slots=True)
+class _Pending:
+    chunk: Chunk
+    known: list[Verdict | None]  # from the cache, or None: to come from the job
+    misses: list[str]  # distinct addresses sent to the workers
+    job: Future[list[Verdict]] | list[Verdict]
+
+
+def _submit(chunk: Chunk, cache: _VerdictCache | None, executor: Executor | None, policy: Policy) -> _Pending:
+    known: list[Verdict | None] = []
+    misses: dict[str, None] = {}
+    for address in chunk.addresses:
+        verdict = cache.get(address) if cache is not None and address is not None else None
+        known.append(verdict)
+        if verdict is None and address is not None:
+            misses[address] = None
+    distinct = list(misses)
+    if executor is None:
+        return _Pending(chunk, known, distinct, audit_addresses(distinct, policy))
+    return _Pending(chunk, known, distinct, executor.submit(audit_addresses, distinct, policy))
+
+
+def _collect(pending: _Pending, cache: _VerdictCache | None) -> list[Verdict]:
+    results = pending.job if isinstance(pending.job, list) else pending.job.result()
+    found = dict(zip(pending.misses, results, strict=True))
+    if cache is not None:
+        for address, verdict in found.items():
+            cache.put(address, verdict)
+    chunk = pending.chunk
+    verdicts: list[Verdict] = []
+    for index, known in enumerate(pending.known):
+        text = chunk.addresses[index]
+        if known is not None:
+            verdicts.append(known)
+        elif text is None:
+            verdicts.append(unreadable_verdict(chunk.source, chunk.lines[index], chunk.problems[index]))
+        else:
+            verdicts.append(found[text])
+    return verdicts
 
 
 def _describe_policy(policy: Policy) -> dict[str, Any]:
@@ -236,14 +289,15 @@ def run_audit(options: AuditOptions) -> dict[str, Any]:
     workers = local_workers if options.engine == "local" else window // 2
     try:
         if not complete:
-            pending: deque[tuple[Chunk, Future[list[Verdict]] | list[Verdict]]] = deque()
+            pending: deque[_Pending] = deque()
+            cache = _VerdictCache(options.cache_size) if options.cache_size > 0 else None
             last_position = start
 
             def commit() -> None:
                 nonlocal last_position
-                chunk, job = pending.popleft()
-                results = job if isinstance(job, list) else job.result()
-                verdicts = _merge(chunk, results)
+                item = pending.popleft()
+                chunk = item.chunk
+                verdicts = _collect(item, cache)
                 written = writer.write(chunk, verdicts)
                 summary.add(chunk, verdicts, written)
                 last_position = chunk.end
@@ -251,13 +305,7 @@ def run_audit(options: AuditOptions) -> dict[str, Any]:
                 progress.update(summary.rows_in, reader.fraction_done(chunk.end))
 
             for chunk in reader.chunks(options.chunk_rows, start):
-                readable = [address for address in chunk.addresses if address is not None]
-                job: Future[list[Verdict]] | list[Verdict]
-                if executor is None:
-                    job = audit_addresses(readable, options.policy, options.cache_size)
-                else:
-                    job = executor.submit(audit_addresses, readable, options.policy, options.cache_size)
-                pending.append((chunk, job))
+                pending.append(_submit(chunk, cache, executor, options.policy))
                 while len(pending) >= window:
                     commit()
             while pending:

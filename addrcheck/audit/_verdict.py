@@ -1,13 +1,8 @@
-"""The per-row work, run in worker processes: validate an address and turn the result into a Verdict.
-
-Saved-address tables repeat themselves (one merchant, many orders), so each worker keeps an LRU
-cache of verdicts keyed by the exact address text; ``cache_size=0`` turns it off.
-"""
+"""The per-row work, run in worker processes: validate an address and turn the result into a Verdict."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 
 from addrcheck import validate as _validate
 from addrcheck.audit._types import AUDIT_ERROR, Verdict
@@ -16,27 +11,10 @@ from addrcheck.policy import Policy
 
 MAX_CANDIDATES_SHOWN = 3
 
-_judges: dict[tuple[Policy, int], Callable[[str], Verdict]] = {}
 
-
-def audit_addresses(addresses: Sequence[str], policy: Policy, cache_size: int) -> list[Verdict]:
+def audit_addresses(addresses: Sequence[str], policy: Policy) -> list[Verdict]:
     """Verdicts for ``addresses``, in order. Never raises for an address (see ``verdict_for``)."""
-    judge = _judge(policy, cache_size)
-    return [judge(address) for address in addresses]
-
-
-def _judge(policy: Policy, cache_size: int) -> Callable[[str], Verdict]:
-    key = (policy, cache_size)
-    judge = _judges.get(key)
-    if judge is None:
-
-        def judge_one(address: str) -> Verdict:
-            return verdict_for(address, policy)
-
-        judge = lru_cache(maxsize=cache_size)(judge_one) if cache_size > 0 else judge_one
-        _judges.clear()  # one policy per run: drop an old cache rather than keep two
-        _judges[key] = judge
-    return judge
+    return [verdict_for(address, policy) for address in addresses]
 
 
 def verdict_for(address: str, policy: Policy) -> Verdict:

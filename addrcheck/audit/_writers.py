@@ -118,6 +118,7 @@ class TextTableWriter(_AppendingFile):
     ) -> None:
         super().__init__(path)
         self.header = [*columns, *added_column_names(columns)]
+        self.has_columns = bool(columns)  # an empty input (no header either) gives an empty output
         self.bom = encoding == "utf-8-sig"
         self.codec = "utf-8" if self.bom else encoding
         self.delimiter = delimiter
@@ -129,7 +130,7 @@ class TextTableWriter(_AppendingFile):
         return buffer.getvalue().encode(self.codec, "replace")
 
     def open(self, resume_offset: int | None) -> None:
-        if self._open(resume_offset):
+        if self._open(resume_offset) and self.has_columns:
             assert self.handle is not None
             if self.bom:
                 self.handle.write(b"\xef\xbb\xbf")
