@@ -24,6 +24,7 @@ import ahocorasick
 
 LEVELS: tuple[str, ...] = ("province", "city", "district", "town")
 PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
+_LEVEL_OF_LENGTH = {2: PROVINCE, 4: CITY, 6: DISTRICT, 9: TOWN}
 
 # How a name in the automaton relates to its unit; lower is stronger evidence.
 KIND_FULL = 0  # the official name (婺城区)
@@ -77,26 +78,35 @@ class NameReadings(NamedTuple):
     towns_under: dict[str, tuple[NameEntry, ...]]  # township readings by each of their ancestors
 
 
+class _Ancestors(dict[str, tuple[str, ...]]):
+    """code -> its ancestors top down, computed on first use (most units are never asked about)."""
+
+    def __init__(self, parent_of: dict[str, str | None]) -> None:
+        super().__init__()
+        self._parent_of = parent_of
+
+    def __missing__(self, code: str) -> tuple[str, ...]:
+        parent = self._parent_of[code]
+        found = (*self[parent], parent) if parent else ()
+        self[code] = found
+        return found
+
+
 class Gazetteer:
     """Loaded tables and the name automaton. Use ``get_gazetteer()``; do not build one per call."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.meta: dict[str, Any] = document["meta"]
-        self._rows: dict[str, list[Any]] = {}
-        self.name_of: dict[str, str] = {}
-        self.level_of: dict[str, int] = {}
-        self.parent_of: dict[str, str | None] = {}
-        self.ancestors: dict[str, tuple[str, ...]] = {}
+        rows = [line.split("\t") for line in document["units"].split("\n")]
+        self._rows: dict[str, list[str]] = {row[0]: row for row in rows}
+        self.name_of: dict[str, str] = {row[0]: row[1] for row in rows}
+        self.level_of: dict[str, int] = {row[0]: _LEVEL_OF_LENGTH[len(row[0])] for row in rows}
+        self.parent_of: dict[str, str | None] = {row[0]: row[3] or None for row in rows}
+        self.ancestors: dict[str, tuple[str, ...]] = _Ancestors(self.parent_of)
         self.children: dict[str | None, list[str]] = {}
-        for row in document["units"]:
-            code, name, level, parent = row[0], row[1], row[2], row[3]
-            self._rows[code] = row
-            self.name_of[code] = name
-            self.level_of[code] = level
-            self.parent_of[code] = parent
-            self.children.setdefault(parent, []).append(code)
-            self.ancestors[code] = (*self.ancestors[parent], parent) if parent else ()
-        self._raw_names: dict[str, list[list[Any]]] = document["names"]
+        for row in rows:
+            self.children.setdefault(row[3] or None, []).append(row[0])
+        self._raw_names: dict[str, str] = document["names"]
         self._readings: dict[str, NameReadings] = {}
         self._divisions: dict[str, Division] = {}
         # Folding must keep lengths (spans depend on it), so only ASCII letters are upper-cased (not ß -> SS).
@@ -115,7 +125,10 @@ class Gazetteer:
             raw = self._raw_names.get(name)
             if raw is None:
                 return None
-            entries = [NameEntry(code, level, kind, year) for code, level, kind, year in raw]
+            entries = []
+            for reading in raw.split(";"):
+                code, kind, *year = reading.split(":")
+                entries.append(NameEntry(code, _LEVEL_OF_LENGTH[len(code)], int(kind), year[0] if year else ""))
             upper = tuple(e for e in entries if e.level < TOWN)
             scope = {e.code for e in upper}
             for entry in upper:
@@ -143,7 +156,16 @@ class Gazetteer:
             if row is None:
                 return None
             code, name, level, parent, short, lon, lat, approximate = row
-            found = Division(code, name, LEVELS[level], parent, short, lon, lat, bool(approximate))
+            found = Division(
+                code,
+                name,
+                LEVELS[int(level)],
+                parent or None,
+                short or None,
+                float(lon) if lon else None,
+                float(lat) if lat else None,
+                bool(approximate),
+            )
             self._divisions[code] = found
         return found
 
