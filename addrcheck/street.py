@@ -40,7 +40,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "road",
-            f"(?:[{_HAN}]{{1,10}}?[0-9]{{0,3}}|[0-9]+号?)(?:大道|大街|公路|胡同|路|街(?!道)|巷|道(?![办路])|里(?=[0-9]))"
+            f"(?:(?:[{_HAN}]{{1,10}}?[0-9]{{0,3}}|[0-9]+号?)(?:大道|大街|公路|胡同|路|街(?!道)|巷|(?<!街)道(?![办路])|里(?=[0-9]))"
+            f"|[{_HAN}]{{1,10}}?(?:弄|线|高速公路|高速)|[0-9A-Z]+(?:国道|省道|县道))"
             "(?!村|社区|镇|乡)",
         ),
         ("road_number", f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}(?:院)?"),
@@ -58,9 +59,11 @@ _ROAD_BARRIER = re.compile(
     f"|[{_HAN}]{{2,}}(?:城|公园)|[0-9{CHINESE_NUMERAL}]+(?:楼|层|期|号))"
 )
 _ROAD_NAME_START = re.compile(f".*{_ROAD_BARRIER.pattern}")
-_ROAD_SUFFIX = re.compile("(?:大道|大街|公路|胡同|路|街|巷|道|里)$")
+_ROAD_SUFFIX = re.compile("(?:大道|大街|公路|胡同|路|街|巷|道|里|弄|线|高速公路|高速|国道|省道|县道)$")
 # A division suffix left at the start of the text after the divisions: the gazetteer matched 龙港 in
 # 龙港镇 as a short name, so 镇 is what remains of the division, not the start of a road or a village.
+_DIVISION_END = frozenset("省市区县镇乡道")
+_DIRECTIONS = frozenset("东西南北中")
 _LEFTOVER_SUFFIX = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|县|市|省)")
 _FOLLOWING_NUMBER = re.compile(f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}")
 _JUNK = (
@@ -72,7 +75,7 @@ _JUNK = (
 
 _ROAD_CORE_MAX = 4
 # A direction or an ordinal closes a three-character name: 越兴东路, 西园七路.
-_NAME_TAIL = frozenset("东西南北中0123456789" + CHINESE_NUMERAL)
+_NAME_TAIL = _DIRECTIONS | frozenset("0123456789" + CHINESE_NUMERAL)
 
 
 def _longest_name_start(text: str, start: int, core_end: int) -> int:
@@ -103,7 +106,7 @@ def parse_street(
     seen: set[str] = set()
     position = start
     pending = -1
-    if start > 0 and text[start - 1] not in SEPARATORS:
+    if start > 0 and text[start - 1] not in SEPARATORS and text[start - 1] not in _DIVISION_END:
         leftover = _LEFTOVER_SUFFIX.match(text, start, end)
         if leftover is not None and leftover.end() < end:
             other.append((start, leftover.end()))
@@ -129,7 +132,9 @@ def parse_street(
                 suffix = _ROAD_SUFFIX.search(text, position, match.end())
                 core_end = suffix.start() if suffix else match.end() - 1
                 cut = _ROAD_NAME_START.match(text, position, core_end)
-                name_start = cut.end() if cut is not None and cut.end() < core_end else position
+                # A lone direction is not a name: 中心南路 is one road, not 中心 and 南路.
+                last_name_start = core_end - (text[core_end - 1] in _DIRECTIONS)
+                name_start = cut.end() if cut is not None and cut.end() < last_name_start else position
                 name_start = max(name_start, _longest_name_start(text, name_start, core_end))
                 if name_start > position:
                     # The text before the road name joins the unclaimed run (a POI, a village).
@@ -142,7 +147,10 @@ def parse_street(
             value = text[match_start : match.end()]
             if name in ("road_number", "building", "unit", "floor", "room"):
                 value = normalize_number(value)
-            if name == "road_number" and "road" not in seen:
+            if name == "road_number" and "road" not in seen and value.endswith("弄"):
+                # A numbered lane with no road before it is the street itself (某某新村3弄12幢).
+                name = "road"
+            elif name == "road_number" and "road" not in seen:
                 # A door number with no road before it numbers the POI or community it follows.
                 named_place = other or (parts and parts[-1].name in ("community", "devzone"))
                 name = "building" if named_place and "building" not in seen else "road_number"
