@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from addrcheck.models import COMPONENT_NAMES
 from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, normalize_number
 
 _HAN = "\u4e00-\u9fff"
@@ -68,7 +69,7 @@ _LEFTOVER_SUFFIX = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|�
 _FOLLOWING_NUMBER = re.compile(f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}")
 _JUNK = (
     frozenset(SEPARATORS)
-    | {"近", "旁", "对面", "附近"}
+    | {"近", "旁", "对面", "附近", "电联", "电话联系"}
     | {"市辖区", "街道办事处", "街道", "镇", "乡", "区", "县", "市", "省"}
 )
 
@@ -84,6 +85,27 @@ def _longest_name_start(text: str, start: int, core_end: int) -> int:
     if core_end - start <= _ROAD_CORE_MAX:
         return start
     return core_end - (3 if text[core_end - 1] in _NAME_TAIL else 2)
+
+
+_ASSIST_END = re.compile(
+    "(?:电联|电话联系|附近|旁边|旁|斜对面|正对面|对面|隔壁|边上|后面|楼下|里面|内|[东西南北]侧|[东西南北]面)$"
+)
+# Split a POI from the named part inside it only where parse() has a component to put that part in.
+SPLIT_SUBPOI = "subpoi" in COMPONENT_NAMES
+_POI_HEAD = re.compile(
+    f"[{_HAN}A-Z0-9]{{2,}}?(?:小区|花园|大厦|广场|市场|公寓|家园|新村|商城|中心|大楼|山庄|花苑|公司|医院|大学|学院|酒店|宾馆)"
+)
+_HAS_NAME = re.compile(f"[{_HAN}A-Z]")
+# An unclaimed run is named by how it ends: a village or community word, or else it is a POI.
+_COMMUNITY_END = re.compile("(?:社区|村|居委会|村委会|村委)$")
+
+
+def _run_kind(chunk: str) -> str | None:
+    if _HAS_NAME.search(chunk) is None:
+        return None
+    if _COMMUNITY_END.search(chunk):
+        return "community"
+    return "poi"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,9 +200,22 @@ def parse_street(
         if chunk in _JUNK:
             leftovers.append((span_start, span_end))
             continue
-        if "poi" not in seen and re.search(f"[{_HAN}A-Z]", chunk):
-            parts.append(StreetPart("poi", chunk, span_start, span_end))
-            seen.add("poi")
+        tail = _ASSIST_END.search(chunk)
+        if tail is not None and tail.start() > 0:
+            # 某某超市对面: the POI is the shop, 对面 only says where from it.
+            leftovers.append((span_start + tail.start(), span_end))
+            span_end = span_start + tail.start()
+            chunk = chunk[: tail.start()]
+        head = _POI_HEAD.match(chunk) if SPLIT_SUBPOI and "poi" not in seen else None
+        if head is not None and head.end() < len(chunk) - 1:
+            # 世茂花园峻景苑: the estate is the POI, the named block inside it its sub-POI.
+            parts.append(StreetPart("subpoi", chunk[head.end() :], span_start + head.end(), span_end))
+            span_end = span_start + head.end()
+            chunk = chunk[: head.end()]
+        kind = _run_kind(chunk)
+        if kind is not None and kind not in seen:
+            parts.append(StreetPart(kind, chunk, span_start, span_end))
+            seen.add(kind)
         else:
             leftovers.append((span_start, span_end))
     parts.sort(key=lambda p: p.start)
