@@ -116,16 +116,18 @@ def run_keys_revoke(args: argparse.Namespace) -> int:
 def _set_up_demo(engine: Any, host: str, port: int) -> None:
     """Create the demo merchant with the example warehouses and print a key and a curl command."""
     from addrcheck.settings import get_settings
-    from addrcheck.storage.api_keys import create_api_key
+    from addrcheck.storage.api_keys import create_api_key, ensure_merchant
     from addrcheck.storage.engine import session_scope
     from addrcheck.storage.warehouse_configs import save_warehouse_config
 
     settings = get_settings()
-    with session_scope(engine, write=True) as session:
-        new = create_api_key(session, DEMO_MERCHANT, merchant_name="Demo merchant")
     path = settings.warehouses_file
     fmt = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "toml"
-    save_warehouse_config(engine, DEMO_MERCHANT, path.read_text(encoding="utf-8"), fmt)
+    # the configuration first: if it is invalid, no key is created for nothing
+    with session_scope(engine, write=True) as session:
+        ensure_merchant(session, DEMO_MERCHANT, "Demo merchant")
+        save_warehouse_config(session, DEMO_MERCHANT, path.read_text(encoding="utf-8"), fmt)
+        new = create_api_key(session, DEMO_MERCHANT)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown_host}:{port}"
     body = '{"address": "' + DEMO_ADDRESS + '"}'
@@ -150,12 +152,17 @@ def run_serve(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else settings.workers
     if workers < 1 or not 0 <= port <= 65535:
         return _fail("--workers must be >= 1 and --port within 0-65535")
+    from addrcheck.errors import AddrcheckError
+
     try:
         engine = _engine()
-        if args.demo:
-            _set_up_demo(engine, host, port)
     except Exception as exc:
         return _fail(f"cannot prepare the database {settings.database_url}: {exc}")
+    if args.demo:
+        try:
+            _set_up_demo(engine, host, port)
+        except (AddrcheckError, OSError) as exc:
+            return _fail(f"cannot set up the demo merchant: {exc}")
     engine.dispose()
     uvicorn.run(
         "api.main:create_app",

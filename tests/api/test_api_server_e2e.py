@@ -157,6 +157,20 @@ def test_keys_cli_errors_exit_2(env: dict[str, str], args: tuple[str, ...], mess
     assert result.stderr.startswith(message)
 
 
+def test_serve_usage_errors_exit_2(env: dict[str, str], tmp_path: Path) -> None:
+    result = cli(env, "serve", "--workers", "0")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "addrcheck: --workers must be >= 1 and --port within 0-65535\n",
+    )
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[routing]\ndefault = "nowhere"\n', encoding="utf-8")
+    result = cli(env | {"ADDRCHECK_WAREHOUSES_FILE": str(broken)}, "serve", "--demo")
+    assert result.returncode == 2
+    assert result.stderr.startswith("addrcheck: cannot set up the demo merchant: ")
+    assert "UNKNOWN_WAREHOUSE" in result.stderr
+
+
 def test_demo_prints_a_working_key_and_curl(env: dict[str, str]) -> None:
     running = start_server(env, "--demo")
     try:
