@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--cache-size",
         type=int,
         default=None,
-        help="verdicts cached per worker for repeated addresses (0: off)",
+        help="distinct addresses whose verdicts are kept for repeats (default 100000; 0: off)",
     )
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument(
