@@ -115,6 +115,26 @@ class _Checkpoint:
         self.path.unlink(missing_ok=True)
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a pool worker: exit when the main process dies, even by SIGKILL.
+
+    Workers wait on a pipe that their siblings also hold open, so they never see EOF; without this a
+    killed audit leaves its workers behind. Linux only (prctl); elsewhere a no-op.
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _make_executor(options: AuditOptions) -> tuple[Executor | None, int, Callable[[], None]]:
     """The executor, how many chunks to keep in flight, and how to shut it down."""
     if options.engine == "dask":
@@ -144,7 +164,12 @@ def _make_executor(options: AuditOptions) -> tuple[Executor | None, int, Callabl
         return None, 1, lambda: None
     audit_addresses([_WARM_UP_ADDRESS], options.policy)
     # fork: workers start at once and inherit the loaded tables; nothing here has started a thread yet.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     return pool, 2 * workers + 1, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -35,6 +35,14 @@ def _stable(summary: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in summary.items() if key not in VOLATILE}
 
 
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 @pytest.mark.slow
 def test_killed_process_resumes_to_identical_output(tmp_path: Path) -> None:
     core = core_files_state()
@@ -82,8 +90,15 @@ def test_killed_process_resumes_to_identical_output(tmp_path: Path) -> None:
                 break
             time.sleep(0.02)
         assert victim.poll() is None, "the run finished before it could be killed; make the input bigger"
-        os.killpg(victim.pid, signal.SIGKILL)  # the whole process group: main process and its workers
+        os.kill(victim.pid, signal.SIGKILL)  # the main process only: its workers must follow by themselves
+        victim.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _group_alive(victim.pid):
+            time.sleep(0.05)
+        assert not _group_alive(victim.pid), "pool workers outlived the killed audit"
     finally:
+        if _group_alive(victim.pid):
+            os.killpg(victim.pid, signal.SIGKILL)
         victim.wait(timeout=30)
     state = json.loads(checkpoint.read_text(encoding="utf-8"))
     assert 0 < state["rows_done"] < rows and not state["complete"]
