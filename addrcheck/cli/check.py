@@ -64,17 +64,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_human(result: ValidationResult, out: TextIO) -> None:
+    def line(label: str, value: str) -> None:
+        out.write(f"  {label + ':':<14}{value}\n")
+
     out.write(f"{result.original}\n")
-    out.write(f"  status:      {result.status.value} (granularity: {result.granularity.value})\n")
+    line("status", f"{result.status.value} (granularity: {result.granularity.value})")
     if result.normalized:
-        out.write(f"  normalized:  {result.normalized}\n")
+        line("normalized", result.normalized)
     for name, component in result.components.items():
         code = f" [{component.code}]" if component.code else ""
         span = f" @{component.span[0]}-{component.span[1]}" if component.span else ""
-        out.write(f"  {name + ':':<13}{component.value}{code} ({component.origin.value}{span})\n")
+        line(name, f"{component.value}{code} ({component.origin.value}{span})")
     for reason in result.reasons:
-        out.write(f"  {reason.severity.value.upper()} {reason.code.value}: {reason.message} / {reason.message_en}\n")
+        line(reason.severity.value, f"{reason.code.value}: {reason.message} / {reason.message_en}")
     for candidate in result.candidates:
-        out.write(f"  candidate:   {candidate.normalized} [{candidate.code}]\n")
+        line("candidate", f"{candidate.normalized} [{candidate.code}]")
     for item in result.unresolved:
-        out.write(f"  unresolved:  {item.text!r} @{item.span[0]}-{item.span[1]}\n")
+        line("unresolved", f"{item.text!r} @{item.span[0]}-{item.span[1]}")

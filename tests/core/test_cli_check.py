@@ -31,8 +31,8 @@ def test_ok_exits_zero_and_prints_a_readable_verdict() -> None:
     done = run("check", "义乌市稠城街道工人北路100号")
     assert done.returncode == 0
     text = done.stdout.decode("utf-8")
-    assert "status:      ok (granularity: premise)" in text
-    assert "normalized:  浙江省金华市义乌市稠城街道工人北路100号" in text
+    assert "  status:       ok (granularity: premise)" in text
+    assert "  normalized:   浙江省金华市义乌市稠城街道工人北路100号" in text
 
 
 def test_stdin_gives_one_result_per_line_in_order_including_blank_and_gbk_lines() -> None:
