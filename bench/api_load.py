@@ -109,7 +109,7 @@ class Connection:
                 chunked = True
         if not chunked:
             return status, await self.reader.readexactly(length)
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readline()).strip(), 16)
             if size == 0:
