@@ -39,11 +39,13 @@ _ROAD_AFTER = re.compile(
 _MAX_TOWN_READINGS = 4
 _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
+_SUFFIX_CHARS = frozenset("省市区县旗州盟")
+_DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
 _SEPARATOR_TABLE = {ord(ch): "\x00" for ch in SEPARATORS}
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区).
 _SUFFIX_AFTER = (
     re.compile("街道办事处|街道|办事处|镇|乡"),
-    re.compile("[区县市旗]"),
+    re.compile("新区|[区县市旗]"),
     re.compile("地区|[市州盟]"),
 )
 
@@ -138,12 +140,13 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         if blocked is not None and any(blocked[start:end]):
             continue
         readings = gazetteer.readings(key)
-        if readings is None or (_ROAD_AFTER.match(text, end) and not readings.town_full):
+        # ...except a name written with its division suffix (从化区街口镇: 街口 is no road of 从化区).
+        if readings is None or (_ROAD_AFTER.match(text, end) and not key.endswith(_DIVISION_ENDINGS)):
             continue
         mentions.append((start, end, key, readings))
     if not mentions:
         return result
-    mentions = _drop_repeats(mentions, free, result)
+    mentions = _drop_repeats(mentions, free, result, gazetteer.ancestors)
     suffixed = _suffixed(text, mentions, gazetteer)
     mentions = _drop_inner(mentions)
 
@@ -164,16 +167,19 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     chains = _best_chains(nodes, gaps, gazetteer)
     if not chains:
         return result
-    result.chain = chains[0]
+    spans = [(n.start, n.end) for n in chains[0]]
+    same = [c for c in chains if [(n.start, n.end) for n in c] == spans]
+    # Readings nested in one another (深圳市龙华: 龙华区, or its 龙华街道) are not rivals: keep the larger.
+    terminals = {c[-1].code for c in same}
+    rivals = [c for c in same if not any(a in terminals for a in gazetteer.ancestors[c[-1].code])]
+    result.chain = rivals[0]
+    result.alternatives = rivals[1:]
+    for chain in chains:
+        if chain not in same:
+            result.conflicts.extend(n for n in chain if (n.start, n.end) not in spans)
     # A repeat after the chain may be a word inside a name (杭州市...杭州大厦): only full names count there,
     # and _find_conflicts adds those.
-    result.repeats = [r for r in result.repeats if r[1] <= result.end]
-    spans = [(n.start, n.end) for n in result.chain]
-    for chain in chains[1:]:
-        if [(n.start, n.end) for n in chain] == spans:
-            result.alternatives.append(chain)
-        else:
-            result.conflicts.extend(n for n in chain if (n.start, n.end) not in spans)
+    result.repeats = [r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)]
     _find_conflicts(result, mentions, gaps, gazetteer)
     return result
 
@@ -186,7 +192,9 @@ def _drop_inner(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not any(s <= m[0] and m[1] <= e and e - s > m[1] - m[0] for s, e in full)]
 
 
-def _drop_repeats(mentions: list[Mention], free: list[bool], result: AdminMatch) -> list[Mention]:
+def _drop_repeats(
+    mentions: list[Mention], free: list[bool], result: AdminMatch, ancestors: dict[str, tuple[str, ...]]
+) -> list[Mention]:
     """Pasted twice (浙江省浙江省, 浙江绍兴浙江绍兴, 富阳市富阳): a second copy costs nothing and means nothing.
 
     A mention repeats an earlier one with the same name when only divisions lie between them, or the
@@ -203,10 +211,14 @@ def _drop_repeats(mentions: list[Mention], free: list[bool], result: AdminMatch)
         before = [p for p in kept if p[1] <= start]
         same = next((p for p in reversed(before) if p[2] == key), None)
         nearest = max(before, key=lambda p: p[1], default=None)
-        repeat = same is not None and all(covered[same[1] : start])
+        # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
+        repeat = same is not None and bool(readings.upper) and all(covered[same[1] : start])
         if not repeat and nearest is not None and all(free[nearest[1] : start]):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
+            # 宝安区深圳: the parent restated after its child is a repeat as well.
             named = {e.code for e in nearest[3].upper if e.kind != KIND_ALIAS}
+            for code in list(named):
+                named.update(ancestors[code])
             repeat = bool(named) and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS) and any(
                 e.code in named for e in readings.upper
             )
@@ -307,32 +319,60 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
 
 
 def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
-    """Names touching the chain that the chain does not contain contradict it."""
+    """Names around the chain: its own units named again are repeats; others touching it contradict it."""
     chain = result.chain
     used = [(n.start, n.end) for n in chain]
     codes = {n.code for n in chain}
     for node in chain:
         codes.update(gazetteer.ancestors[node.code])
-    seen = {(n.start, n.end) for n in result.conflicts}
     first, last = chain[0].start, chain[-1].end
-    for start, end, _, readings in mentions:
-        if any(s < end and start < e for s, e in (*used, *seen)):
+
+    def touches(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+        return any((span[0] >= e and gaps(e, span[0]) == 0) or (s >= span[1] and gaps(span[1], s) == 0) for s, e in spans)
+
+    def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+        return any(s < span[1] and span[0] < e for s, e in spans)
+
+    own_short: list[tuple[int, int]] = []
+    others: list[Mention] = []
+    for mention in mentions:
+        start, end, _, readings = mention
+        if overlaps((start, end), used):
             continue
         entries = (*readings.upper, *readings.towns)
-        if any(e.code in codes for e in entries):
-            if any(e.kind != KIND_ALIAS and e.code in codes for e in entries):
-                result.repeats.append((start, end))  # the chain's own unit named again later (浙江省...浙江省)
+        if any(e.kind != KIND_ALIAS and e.code in codes for e in entries):
+            result.repeats.append((start, end))  # the chain's own unit named again later (浙江省...浙江省)
+        elif any(e.code in codes for e in entries):
+            own_short.append((start, end))
+        else:
+            others.append(mention)
+    # Short names of the chain's own units are repeats too when they run on from another repeat
+    # (宝安区深圳宝安区: 深圳), but not when only the chain is next to them (杭州市西湖区杭州大厦 is a POI).
+    runs = [*result.repeats, *((n.start, n.end) for n in result.conflicts)]
+    grew = True
+    while grew:
+        grew = False
+        for span in list(own_short):
+            if touches(span, runs) and not overlaps(span, runs):
+                result.repeats.append(span)
+                runs.append(span)
+                own_short.remove(span)
+                grew = True
+    taken = [*used, *result.repeats, *((n.start, n.end) for n in result.conflicts)]
+    for start, end, key, readings in others:
+        if overlaps((start, end), taken):
             continue
+        entries = (*readings.upper, *readings.towns)
         inside = first < start < last
         # Full or retired names next to the chain contradict it; a short name only where divisions are
         # written: between two of the chain's own, or right before it (浙江，金华，五常街道: 五常 is in 杭州).
-        official = [e for e in entries if e.kind != KIND_ALIAS]
-        touches = any((start >= e and gaps(e, start) == 0) or (s >= end and gaps(end, s) == 0) for s, e in used)
+        # Official means a current full name, or a retired one written with its suffix (襄樊市, not 北站).
+        official = [e for e in entries if e.kind == KIND_FULL or (e.kind == KIND_HISTORICAL and key[-1] in _SUFFIX_CHARS)]
         leads = end <= first and gaps(end, first) == 0
-        if (official and (touches or inside)) or (not official and (inside or leads)):
+        if (official and (touches((start, end), used) or inside)) or (not official and (inside or leads)):
             best = min(official or entries, key=lambda e: e.level)
             result.conflicts.append(Node(start, end, best, 0.0))
-            seen.add((start, end))
+            taken.append((start, end))
 
 
 __all__ = ["CITY", "KIND_ALIAS", "KIND_HISTORICAL", "AdminMatch", "Node", "match_admin"]

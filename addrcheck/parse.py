@@ -71,11 +71,11 @@ def parse(text: str, /) -> ParseResult:
 
     unresolved: list[Unresolved] = []
     for seg_start, seg_end in _segments(claimed):
-        if admin.chain and seg_end <= admin.start:
-            # Text before the province/city is not part of the address proper (a shop name, a note).
+        parts, leftovers = parse_street(folded, seg_start, seg_end, town_known="town" in components)
+        if admin.chain and seg_end <= admin.start and not any(p.name == "road" for p in parts):
+            # Text before the divisions is a note or a shop name, unless it holds a road (杨府山路12号温州市...).
             _add_unresolved(unresolved, text, folded, seg_start, seg_end)
             continue
-        parts, leftovers = parse_street(folded, seg_start, seg_end, town_known="town" in components)
         for part in parts:
             if part.name in components:
                 leftovers.append((part.start, part.end))
@@ -95,10 +95,14 @@ def parse(text: str, /) -> ParseResult:
             notes.append(messages.reason(ReasonCode.UNKNOWN_REGION, town.span, name=town.value,
                                          severity=Severity.WARNING))
     unresolved.sort(key=lambda u: u.span)
+    # Unplaced text after the divisions stays in the normalised address (a second POI, 三期); text
+    # before them (a shop name, a note) does not.
+    first = admin.start if admin.chain else 0
+    kept_text = tuple((u.span[0], folded[u.span[0] : u.span[1]]) for u in unresolved if u.span[0] >= first)
     ordered = {name: components[name] for name in COMPONENT_NAMES if name in components}
     return ParseResult(
         original=text,
-        normalized=render(ordered),
+        normalized=render(ordered, kept_text),
         components=ordered,
         candidates=tuple(candidates),
         unresolved=tuple(unresolved),
@@ -178,9 +182,12 @@ def _place_admin(
             seen.add(code)
             candidates.append(_candidate(gazetteer, code))
         if len(candidates) > 1:
-            spans = [(n.start, n.end) for n in admin.chain if any(n.code != a[i].code for a in admin.alternatives
-                                                                    for i in range(min(len(a), len(admin.chain))))]
-            span = spans[0] if spans else (admin.chain[-1].start, admin.chain[-1].end)
+            # The first mention the readings disagree on (they cover the same text, node for node).
+            disputed = next(
+                (node for i, node in enumerate(admin.chain) if any(a[i].code != node.code for a in admin.alternatives)),
+                admin.chain[-1],
+            )
+            span = (disputed.start, disputed.end)
             notes.append(
                 messages.reason(
                     ReasonCode.AMBIGUOUS_REGION,
@@ -240,9 +247,13 @@ def _candidate(gazetteer: Gazetteer, code: str) -> Candidate:
     )
 
 
-def render(components: dict[str, Component]) -> str:
+def render(components: dict[str, Component], extra: tuple[tuple[int, str], ...] = ()) -> str:
     """The canonical one-line address: divisions by their full names, top down, then the finer parts in
-    the order the input gave them (reordering them could change how they read); no contact details."""
+    the order the input gave them (reordering them could change how they read); no contact details.
+
+    ``extra``: (position, text) pieces nobody placed that still belong to the address; they keep their
+    place among the finer parts, so normalising never loses what the merchant wrote.
+    """
     pieces = []
     province = components.get("province")
     for level in ADMIN_LEVELS:
@@ -252,7 +263,12 @@ def render(components: dict[str, Component]) -> str:
         if level == "city" and province is not None and component.value == province.value:
             continue  # 北京市北京市 -> 北京市
         pieces.append(component.value)
-    finer = [c for name, c in components.items() if name not in ADMIN_LEVELS and name not in _CONTACT]
-    finer.sort(key=lambda c: c.span[0] if c.span else -1)
-    pieces.extend(c.value for c in finer)
+    finer = [
+        (c.span[0] if c.span else -1, c.value)
+        for name, c in components.items()
+        if name not in ADMIN_LEVELS and name not in _CONTACT
+    ]
+    finer.extend(extra)
+    finer.sort()
+    pieces.extend(value for _, value in finer)
     return "".join(pieces)

@@ -44,6 +44,9 @@ def test_normalize_number() -> None:
         ("浙江省金华市义乌市工人北路1号 0579-85123456", "0579-85123456", None),
         ("+86 13800138000 欧阳娜娜", "13800138000", "欧阳娜娜"),
         ("浙江省金华市义乌市工人北路100号", None, None),
+        # Glued to the address: jieba's tagger finds the personal name.
+        ("浙江省金华市义乌市工人北路100号张三13800138000", "13800138000", "张三"),
+        ("13800138000王小明浙江省金华市", "13800138000", "王小明"),
     ],
 )
 def test_contact(text: str, phone: str | None, name: str | None) -> None:
