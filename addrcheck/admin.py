@@ -156,8 +156,10 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     nodes = _nodes(mentions, present)
     for start, end, entry, namesakes in suffixed:
         # Like an official name: a township counts bare when few share its name (瓯北镇), else needs context.
-        if entry.level < TOWN or namesakes <= _MAX_TOWN_READINGS or any(
-            a in present for a in gazetteer.ancestors[entry.code]
+        if (
+            entry.level < TOWN
+            or namesakes <= _MAX_TOWN_READINGS
+            or any(a in present for a in gazetteer.ancestors[entry.code])
         ):
             nodes.append(Node(start, end, entry, _base_score(KIND_FULL, end - start) - 0.5, suffixed=True))
     nodes.sort(key=lambda n: (n.end, n.start))
@@ -179,7 +181,9 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             result.conflicts.extend(n for n in chain if (n.start, n.end) not in spans)
     # A repeat after the chain may be a word inside a name (杭州市...杭州大厦): only full names count there,
     # and _find_conflicts adds those.
-    result.repeats = [r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)]
+    result.repeats = [
+        r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
+    ]
     _find_conflicts(result, mentions, gaps, gazetteer)
     return result
 
@@ -219,8 +223,10 @@ def _drop_repeats(
             named = {e.code for e in nearest[3].upper if e.kind != KIND_ALIAS}
             for code in list(named):
                 named.update(ancestors[code])
-            repeat = bool(named) and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS) and any(
-                e.code in named for e in readings.upper
+            repeat = (
+                bool(named)
+                and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS)
+                and any(e.code in named for e in readings.upper)
             )
         if repeat:
             result.repeats.append((start, end))
@@ -328,7 +334,10 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
     first, last = chain[0].start, chain[-1].end
 
     def touches(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-        return any((span[0] >= e and gaps(e, span[0]) == 0) or (s >= span[1] and gaps(span[1], s) == 0) for s, e in spans)
+        return any(
+            (span[0] >= e and gaps(e, span[0]) == 0) or (s >= span[1] and gaps(span[1], s) == 0)
+            for s, e in spans
+        )
 
     def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
         return any(s < span[1] and span[0] < e for s, e in spans)
@@ -367,7 +376,11 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         # Full or retired names next to the chain contradict it; a short name only where divisions are
         # written: between two of the chain's own, or right before it (浙江，金华，五常街道: 五常 is in 杭州).
         # Official means a current full name, or a retired one written with its suffix (襄樊市, not 北站).
-        official = [e for e in entries if e.kind == KIND_FULL or (e.kind == KIND_HISTORICAL and key[-1] in _SUFFIX_CHARS)]
+        official = [
+            e
+            for e in entries
+            if e.kind == KIND_FULL or (e.kind == KIND_HISTORICAL and key[-1] in _SUFFIX_CHARS)
+        ]
         leads = end <= first and gaps(end, first) == 0
         if (official and (touches((start, end), used) or inside)) or (not official and (inside or leads)):
             best = min(official or entries, key=lambda e: e.level)

@@ -15,7 +15,9 @@ from typing import Any
 from addrcheck.text import SEPARATORS
 
 _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])")
-_LANDLINE = re.compile(r"(?<![0-9])(0[1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})(?:(?:-|转)([0-9]{1,5}))?(?![0-9])")
+_LANDLINE = re.compile(
+    r"(?<![0-9])(0[1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})(?:(?:-|转)([0-9]{1,5}))?(?![0-9])"
+)
 _LABEL = re.compile(
     r"(?:收货人|收件人|联系人|姓名|名字|手机号码|手机号|手机|电话号码|联系电话|电话|TEL|收货地址|详细地址|所在地区|地址)[:：]?"
 )
@@ -43,7 +45,11 @@ def _is_boundary(text: str, position: int) -> bool:
 
 def find_contact(text: str) -> Contact:
     """Find a phone, a contact name and label words in folded ``text``."""
-    labels = [(m.start(), m.end()) for m in _LABEL.finditer(text)] if "：" in text or ":" in text or "人" in text else []
+    labels = (
+        [(m.start(), m.end()) for m in _LABEL.finditer(text)]
+        if "：" in text or ":" in text or "人" in text
+        else []
+    )
     phone = None
     match = _MOBILE.search(text)
     if match:
@@ -62,7 +68,12 @@ def find_contact(text: str) -> Contact:
         while start < len(text) and text[start] in SEPARATORS:
             start += 1
         found = _NAME.match(text, start)
-        if found and found.group()[0] in SURNAMES and _is_boundary(text, found.end()) and found.end() < len(text):
+        if (
+            found
+            and found.group()[0] in SURNAMES
+            and _is_boundary(text, found.end())
+            and found.end() < len(text)
+        ):
             name = (found.group(), found.start(), found.end())
     return Contact(phone=phone, name=name, labels=labels)
 

@@ -128,7 +128,9 @@ class Gazetteer:
             entries = []
             for reading in raw.split(";"):
                 code, kind, *year = reading.split(":")
-                entries.append(NameEntry(code, _LEVEL_OF_LENGTH[len(code)], int(kind), year[0] if year else ""))
+                entries.append(
+                    NameEntry(code, _LEVEL_OF_LENGTH[len(code)], int(kind), year[0] if year else "")
+                )
             upper = tuple(e for e in entries if e.level < TOWN)
             scope = {e.code for e in upper}
             for entry in upper:
@@ -220,4 +222,9 @@ def data_version() -> dict[str, Any]:
         text = resources.files("addrcheck").joinpath("_data/divisions.json").read_text("utf-8")
         start = text.index('"meta":') + len('"meta":')
         meta, _ = json.JSONDecoder().raw_decode(text, start)
-    return {"vintage": meta["vintage"], "built": meta["built"], "counts": meta["counts"], "sources": meta["sources"]}
+    return {
+        "vintage": meta["vintage"],
+        "built": meta["built"],
+        "counts": meta["counts"],
+        "sources": meta["sources"],
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from addrcheck import messages
-from addrcheck.admin import AdminMatch, Node, match_admin
+from addrcheck.admin import AdminMatch, match_admin
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
 from addrcheck.models import (
@@ -22,7 +22,11 @@ from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
 _CONTACT = ("contact_name", "phone")
-_ORIGIN_OF_KIND = {KIND_FULL: Origin.EXPLICIT, KIND_HISTORICAL: Origin.HISTORICAL, KIND_TRANSFER: Origin.HISTORICAL}
+_ORIGIN_OF_KIND = {
+    KIND_FULL: Origin.EXPLICIT,
+    KIND_HISTORICAL: Origin.HISTORICAL,
+    KIND_TRANSFER: Origin.HISTORICAL,
+}
 
 
 def parse(text: str, /) -> ParseResult:
@@ -89,11 +93,21 @@ def parse(text: str, /) -> ParseResult:
         elsewhere = readings.towns if readings else ()
         if elsewhere:
             # A real township, but not under the divisions named before it.
-            notes.append(messages.reason(ReasonCode.INCONSISTENT_HIERARCHY, town.span, name=town.value,
-                                         level=messages.LEVEL_ZH["town"], context=_describe(components)))
+            notes.append(
+                messages.reason(
+                    ReasonCode.INCONSISTENT_HIERARCHY,
+                    town.span,
+                    name=town.value,
+                    level=messages.LEVEL_ZH["town"],
+                    context=_describe(components),
+                )
+            )
         else:
-            notes.append(messages.reason(ReasonCode.UNKNOWN_REGION, town.span, name=town.value,
-                                         severity=Severity.WARNING))
+            notes.append(
+                messages.reason(
+                    ReasonCode.UNKNOWN_REGION, town.span, name=town.value, severity=Severity.WARNING
+                )
+            )
     unresolved.sort(key=lambda u: u.span)
     # Unplaced text after the divisions stays in the normalised address (a second POI, 三期); text
     # before them (a shop name, a note) does not.
@@ -184,7 +198,11 @@ def _place_admin(
         if len(candidates) > 1:
             # The first mention the readings disagree on (they cover the same text, node for node).
             disputed = next(
-                (node for i, node in enumerate(admin.chain) if any(a[i].code != node.code for a in admin.alternatives)),
+                (
+                    node
+                    for i, node in enumerate(admin.chain)
+                    if any(a[i].code != node.code for a in admin.alternatives)
+                ),
                 admin.chain[-1],
             )
             span = (disputed.start, disputed.end)
@@ -227,16 +245,25 @@ def _code_at(gazetteer: Gazetteer, code: str, level: str) -> str | None:
 
 
 def _describe(components: dict[str, Component]) -> str:
-    return "".join(components[level].value for level in ADMIN_LEVELS if level in components
-                   if not (level == "city" and components.get("province") and
-                           components["province"].value == components[level].value))
+    return "".join(
+        components[level].value
+        for level in ADMIN_LEVELS
+        if level in components
+        if not (
+            level == "city"
+            and components.get("province")
+            and components["province"].value == components[level].value
+        )
+    )
 
 
 def _candidate(gazetteer: Gazetteer, code: str) -> Candidate:
     names: dict[str, str | None] = dict.fromkeys(LEVELS)
     for ancestor in gazetteer.chain(code):
         names[LEVELS[gazetteer.level_of[ancestor]]] = gazetteer.name_of[ancestor]
-    components = {level: Component(name, None, None, Origin.INFERRED) for level, name in names.items() if name}
+    components = {
+        level: Component(name, None, None, Origin.INFERRED) for level, name in names.items() if name
+    }
     return Candidate(
         normalized=render(components),
         province=names["province"],

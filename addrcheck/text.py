@@ -14,7 +14,20 @@ from addrcheck.gazetteer import get_gazetteer
 # Characters that separate parts of an address without meaning anything.
 SEPARATORS = frozenset(" \t\r\n,，、;；:：-－—–_/\\|·.。()（）[]【】「」<>《》\"'“”‘’#＃~～!！?？*")
 
-_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMERAL = "零〇一二三四五六七八九十百千两"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from addrcheck import messages
 from addrcheck.errors import AddressError
 from addrcheck.gazetteer import get_gazetteer
@@ -63,11 +65,14 @@ def validate(text: str, /, *, policy: Policy | str | None = None) -> ValidationR
     reasons = list(parsed.notes)
     reasons.extend(_policy_reasons(parsed, rules))
     for item in parsed.unresolved:
-        reasons.append(messages.reason(ReasonCode.UNRESOLVED_TEXT, item.span, severity=Severity.WARNING,
-                                       text=item.text))
+        reasons.append(
+            messages.reason(ReasonCode.UNRESOLVED_TEXT, item.span, severity=Severity.WARNING, text=item.text)
+        )
     if not rules.allow_outdated_names:
         reasons = [
-            Reason(r.code, r.message, r.message_en, r.span, Severity.ERROR) if r.code is ReasonCode.OUTDATED_NAME else r
+            Reason(r.code, r.message, r.message_en, r.span, Severity.ERROR)
+            if r.code is ReasonCode.OUTDATED_NAME
+            else r
             for r in reasons
         ]
     return ValidationResult(
@@ -101,8 +106,9 @@ def _input_problem(text: str, rules: Policy) -> Reason | None:
     if not text.strip():
         return messages.reason(ReasonCode.EMPTY)
     if len(text) > rules.max_length:
-        return messages.reason(ReasonCode.TOO_LONG, (rules.max_length, len(text)), length=len(text),
-                               limit=rules.max_length)
+        return messages.reason(
+            ReasonCode.TOO_LONG, (rules.max_length, len(text)), length=len(text), limit=rules.max_length
+        )
     bad = control_characters(text)
     if bad:
         return messages.reason(ReasonCode.BINARY_INPUT, (bad[0], bad[0] + 1), position=bad[0])
@@ -117,7 +123,9 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
         return [messages.reason(ReasonCode.NOT_AN_ADDRESS)]
     reasons: list[Reason] = []
     # With rival readings or contradicting names, "missing" admin levels would be noise: the conflict is the fix.
-    unsettled = bool(parsed.candidates) or any(r.code is ReasonCode.INCONSISTENT_HIERARCHY for r in parsed.notes)
+    unsettled = bool(parsed.candidates) or any(
+        r.code is ReasonCode.INCONSISTENT_HIERARCHY for r in parsed.notes
+    )
     gazetteer = get_gazetteer()
     city_code = components["city"].code if "city" in components else None
     district = components.get("district")
@@ -149,17 +157,21 @@ def _status(reasons: list[Reason]) -> Status:
     return next((s for s in _STATUS_ORDER if s in statuses), Status.OK)
 
 
-def granularity(components: dict[str, Component] | object) -> Granularity:
+def granularity(components: Mapping[str, Component]) -> Granularity:
     """The finest level the components reach."""
-    found = set(components)  # type: ignore[call-overload]
+    found = set(components)
     if found & {"unit", "floor", "room"}:
         return Granularity.SUB_PREMISE
     if found & {"road_number", "building"}:
         return Granularity.PREMISE
     if found & {"road", "poi", "community"}:
         return Granularity.ROAD
-    for level, value in (("town", Granularity.TOWN), ("district", Granularity.DISTRICT),
-                         ("city", Granularity.CITY), ("province", Granularity.PROVINCE)):
+    for level, value in (
+        ("town", Granularity.TOWN),
+        ("district", Granularity.DISTRICT),
+        ("city", Granularity.CITY),
+        ("province", Granularity.PROVINCE),
+    ):
         if level in found:
             return value
     return Granularity.NONE

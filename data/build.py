@@ -111,7 +111,7 @@ def add_short_names(units: dict[str, dict[str, object]]) -> None:
         unit.setdefault("short", [])
         if short not in unit["short"]:  # type: ignore[operator]
             unit["short"].append(short)  # type: ignore[union-attr]
-    for code, unit in units.items():
+    for unit in units.values():
         level, name = unit["level"], str(unit["name"])
         shorts: list[str] = unit.setdefault("short", [])  # type: ignore[assignment]
         derived = None
@@ -214,7 +214,9 @@ def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, 
     out: list[list[object]] = []
     for (name, level), (codes, year) in sorted(result.items()):
         out.append([name, level, sorted(codes), year])
-        short = strip_suffix(name, ("地区", "自治州", "市", "县", "区") if level < DISTRICT else DISTRICT_SUFFIXES)
+        short = strip_suffix(
+            name, ("地区", "自治州", "市", "县", "区") if level < DISTRICT else DISTRICT_SUFFIXES
+        )
         if short != name and len(short) >= 2 and short not in current_names and (short, level) not in result:
             out.append([short, level, sorted(codes), year])
     return out
@@ -247,7 +249,7 @@ def add_centroids(units: dict[str, dict[str, object]], history: list[list[object
             unit["point"] = list(predecessor_point[key])
             unit["approximate"] = True
             approximate += 1
-    for code, unit in units.items():
+    for unit in units.values():
         if unit["level"] == DISTRICT and "point" not in unit:
             parent = units[str(unit["parent"])]
             if "point" in parent:
@@ -266,7 +268,9 @@ def build_char_map() -> dict[str, str]:
         if len(folded) == 1 and folded != char:
             char_map[char] = folded
     # CJK Radicals Supplement forms that NFKC leaves alone but people paste from input methods.
-    for radical, ideograph in zip("⻄⻓⻔⻋⻅⻆⻜⻢⻥⻦⻉⻈⻗⻘⻙⻚⻛⻝⻟⻠", "西长门车见角飞马鱼鸟贝讠雨青韦页风食饣饣", strict=True):
+    for radical, ideograph in zip(
+        "⻄⻓⻔⻋⻅⻆⻜⻢⻥⻦⻉⻈⻗⻘⻙⻚⻛⻝⻟⻠", "西长门车见角飞马鱼鸟贝讠雨青韦页风食饣饣", strict=True
+    ):
         char_map[radical] = ideograph
     with (SOURCES / "opencc" / "TSCharacters.txt").open(encoding="utf-8") as handle:
         for line in handle:
@@ -312,7 +316,10 @@ def name_index(units: dict[str, dict[str, object]], history: list[list[object]])
     for bare in TOWN_SUFFIXES:
         index.pop(bare, None)
     return {
-        name: ";".join(":".join(str(v) for v in (code, kind, year) if v != "") for code, _, kind, year in readings.values())
+        name: ";".join(
+            ":".join(str(v) for v in (code, kind, year) if v != "")
+            for code, _, kind, year in readings.values()
+        )
         for name, readings in sorted(index.items())
     }
 

@@ -23,8 +23,16 @@ def test_one_address_json() -> None:
     data = json.loads(lines[0])
     assert (data["input"], data["status"], data["granularity"]) == ("浙江省金华市", "vague", "city")
     assert [r["code"] for r in data["reasons"]] == ["MISSING_DISTRICT", "MISSING_STREET"]
-    assert set(data) >= {"input", "status", "granularity", "normalized", "components", "reasons", "candidates",
-                         "unresolved"}
+    assert set(data) >= {
+        "input",
+        "status",
+        "granularity",
+        "normalized",
+        "components",
+        "reasons",
+        "candidates",
+        "unresolved",
+    }
 
 
 def test_ok_exits_zero_and_prints_a_readable_verdict() -> None:
@@ -47,7 +55,11 @@ def test_stdin_gives_one_result_per_line_in_order_including_blank_and_gbk_lines(
     results = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert [r["status"] for r in results] == ["ok", "invalid", "invalid", "ambiguous"]
     assert [r["reasons"][0]["code"] if r["reasons"] else None for r in results] == [
-        None, "EMPTY", "BINARY_INPUT", "AMBIGUOUS_REGION"]
+        None,
+        "EMPTY",
+        "BINARY_INPUT",
+        "AMBIGUOUS_REGION",
+    ]
 
 
 def test_all_ok_from_stdin_exits_zero() -> None:

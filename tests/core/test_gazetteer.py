@@ -8,7 +8,14 @@ from collections import Counter
 import pytest
 
 from addrcheck import data_version
-from addrcheck.gazetteer import KIND_FULL, KIND_TRANSFER, children, get_division, get_gazetteer, iter_divisions
+from addrcheck.gazetteer import (
+    KIND_FULL,
+    KIND_TRANSFER,
+    children,
+    get_division,
+    get_gazetteer,
+    iter_divisions,
+)
 
 
 def test_counts_match_nbs_2023() -> None:
@@ -66,7 +73,9 @@ def test_alias_collisions_are_listed_and_kept_as_readings() -> None:
     shared = Counter(readings.count(";") + 1 for readings in gazetteer._raw_names.values())
     assert shared[1] > 50_000
     collisions = sorted(name for name, readings in gazetteer._raw_names.items() if ";" in readings)
-    assert len(collisions) > 5_000  # mostly township short names (城关 x 100s), settled by context at parse time
+    assert (
+        len(collisions) > 5_000
+    )  # mostly township short names (城关 x 100s), settled by context at parse time
     guloud = gazetteer.readings("鼓楼区")
     chaoyang = gazetteer.readings("朝阳区")
     assert guloud is not None and chaoyang is not None
@@ -78,8 +87,13 @@ def test_alias_collisions_are_listed_and_kept_as_readings() -> None:
 
 def test_historical_names_map_to_todays_units() -> None:
     gazetteer = get_gazetteer()
-    for old, new in [("襄樊市", {"4206"}), ("绍兴县", {"330602", "330603"}), ("富阳市", {"330111"}),
-                     ("江干区", {"330102", "330114"}), ("下城区", {"330105"})]:
+    for old, new in [
+        ("襄樊市", {"4206"}),
+        ("绍兴县", {"330602", "330603"}),
+        ("富阳市", {"330111"}),
+        ("江干区", {"330102", "330114"}),
+        ("下城区", {"330105"}),
+    ]:
         readings = gazetteer.readings(old)
         assert readings is not None and {e.code for e in readings.upper} == new, old
     laiwu = gazetteer.readings("莱芜市")
@@ -89,4 +103,6 @@ def test_historical_names_map_to_todays_units() -> None:
 def test_loads_fast_enough() -> None:
     started = time.perf_counter()
     get_gazetteer()
-    assert time.perf_counter() - started < 5  # already loaded: a sanity bound; bench/speed.py measures cold load
+    assert (
+        time.perf_counter() - started < 5
+    )  # already loaded: a sanity bound; bench/speed.py measures cold load

@@ -8,11 +8,33 @@ from hypothesis import strategies as st
 import addrcheck
 from addrcheck.models import Status
 
-ADDRESS_ALPHABET = st.sampled_from(list("浙江省金华市义乌稠城街道工人北路号栋单元室楼层村社区鼓区县镇乡0123456789-# ，A九十"))
+ADDRESS_ALPHABET = st.sampled_from(
+    list("浙江省金华市义乌稠城街道工人北路号栋单元室楼层村社区鼓区县镇乡0123456789-# ，A九十")
+)
 address_like = st.lists(
     st.one_of(
-        st.sampled_from(["浙江省", "金华市", "义乌市", "稠城街道", "工人北路", "100号", "3栋", "2单元", "501室",
-                         "鼓楼区", "朝阳区", "北京", "襄樊市", "江干区", "张三", "13800138000", " ", "，"]),
+        st.sampled_from(
+            [
+                "浙江省",
+                "金华市",
+                "义乌市",
+                "稠城街道",
+                "工人北路",
+                "100号",
+                "3栋",
+                "2单元",
+                "501室",
+                "鼓楼区",
+                "朝阳区",
+                "北京",
+                "襄樊市",
+                "江干区",
+                "张三",
+                "13800138000",
+                " ",
+                "，",
+            ]
+        ),
         st.text(ADDRESS_ALPHABET, max_size=4),
     ),
     max_size=10,
@@ -51,7 +73,9 @@ PARTS = (
     st.sampled_from(["2单元", ""]),
     st.sampled_from(["501室", "12楼", ""]),
 )
-structured = st.tuples(*PARTS, st.sampled_from(["", " ", "-", "，"])).map(lambda t: t[-1].join(p for p in t[:-1] if p))
+structured = st.tuples(*PARTS, st.sampled_from(["", " ", "-", "，"])).map(
+    lambda t: t[-1].join(p for p in t[:-1] if p)
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -23,7 +23,16 @@ def test_fold_keeps_length(text: str, folded: str) -> None:
 
 @pytest.mark.parametrize(
     ("numeral", "value"),
-    [("九十", 90), ("十", 10), ("十五", 15), ("一百零五", 105), ("二〇八", 208), ("三", 3), ("两千", 2000), ("九十A", None)],
+    [
+        ("九十", 90),
+        ("十", 10),
+        ("十五", 15),
+        ("一百零五", 105),
+        ("二〇八", 208),
+        ("三", 3),
+        ("两千", 2000),
+        ("九十A", None),
+    ],
 )
 def test_chinese_numerals(numeral: str, value: int | None) -> None:
     assert chinese_to_int(numeral) == value

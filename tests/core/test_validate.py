@@ -84,7 +84,9 @@ def test_outdated_name_is_a_warning_by_default_and_an_error_when_strict() -> Non
     default = addrcheck.validate(text)
     assert default.status is Status.OK
     assert [(r.code, r.severity) for r in default.reasons] == [(ReasonCode.OUTDATED_NAME, Severity.WARNING)]
-    assert default.reasons[0].message == "“襄樊市”已不是此处的现行区划（2010 年调整），已按现行的“襄阳市”处理。"
+    assert (
+        default.reasons[0].message == "“襄樊市”已不是此处的现行区划（2010 年调整），已按现行的“襄阳市”处理。"
+    )
     assert default.reasons[0].span == (3, 6)
     strict = addrcheck.validate(text, policy="strict")
     assert strict.status is Status.VAGUE
@@ -101,8 +103,12 @@ def test_ambiguous_lists_every_candidate_and_keeps_no_guess() -> None:
     result = addrcheck.validate("鼓楼区中山路1号")
     assert [c.code for c in result.candidates] == ["320106", "320302", "350102", "410204"]
     assert "city" not in result.components and "province" not in result.components
-    assert result.components["district"].to_dict() == {"value": "鼓楼区", "code": None, "span": [0, 3],
-                                                       "origin": "explicit"}
+    assert result.components["district"].to_dict() == {
+        "value": "鼓楼区",
+        "code": None,
+        "span": [0, 3],
+        "origin": "explicit",
+    }
     assert result.components["road"].value == "中山路"
 
 
@@ -136,7 +142,7 @@ def test_policy_from_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('[policy]\nrequire_twon = true\n', "unknown policy key 'require_twon'"),
+        ("[policy]\nrequire_twon = true\n", "unknown policy key 'require_twon'"),
         ('[policy]\nrequire_town = "yes"\n', "require_town must be bool, not str"),
         ('[policy]\nbase = "lenient"\n', "unknown policy 'lenient'; choose one of: default, loose, strict"),
         ("[policy\n", "cannot read policy file"),
@@ -167,9 +173,23 @@ def test_non_str_input_is_a_type_error() -> None:
 
 def test_to_dict_shape() -> None:
     data = addrcheck.validate("浙江省金华市").to_dict()
-    assert list(data) == ["input", "status", "granularity", "normalized", "policy", "components", "reasons",
-                          "candidates", "unresolved"]
-    assert data["components"]["city"] == {"value": "金华市", "code": "3307", "span": [3, 6], "origin": "explicit"}
+    assert list(data) == [
+        "input",
+        "status",
+        "granularity",
+        "normalized",
+        "policy",
+        "components",
+        "reasons",
+        "candidates",
+        "unresolved",
+    ]
+    assert data["components"]["city"] == {
+        "value": "金华市",
+        "code": "3307",
+        "span": [3, 6],
+        "origin": "explicit",
+    }
     assert data["reasons"][0] == {
         "code": "MISSING_DISTRICT",
         "severity": "error",
