@@ -212,9 +212,13 @@ def _drop_repeats(
     kept: list[Mention] = []
     for mention in mentions:
         start, end, key, readings = mention
-        before = [p for p in kept if p[1] <= start]
-        same = next((p for p in reversed(before) if p[2] == key), None)
-        nearest = max(before, key=lambda p: p[1], default=None)
+        same = nearest = None
+        for previous in kept:
+            if previous[1] <= start:
+                if previous[2] == key:
+                    same = previous
+                if nearest is None or previous[1] > nearest[1]:
+                    nearest = previous
         # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
         repeat = same is not None and bool(readings.upper) and all(covered[same[1] : start])
         if not repeat and nearest is not None and all(free[nearest[1] : start]):
@@ -241,10 +245,14 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
     """Short names written with a division suffix that is not their own (余杭镇, 瓯北镇 for ...街道)."""
     found: list[SuffixedMention] = []
     for start, end, key, readings in mentions:
+        by_level: dict[int, re.Match[str] | None] = {}
         for entry in (*readings.upper, *readings.towns):
             if entry.kind != KIND_ALIAS:
                 continue
-            suffix = _SUFFIX_AFTER[min(TOWN - entry.level, 2)].match(text, end)
+            group = min(TOWN - entry.level, 2)
+            if group not in by_level:
+                by_level[group] = _SUFFIX_AFTER[group].match(text, end)
+            suffix = by_level[group]
             if suffix is None:
                 continue
             same = gazetteer.readings(key + suffix.group())
