@@ -8,6 +8,12 @@ from __future__ import annotations
 from addrcheck.models import Reason, ReasonCode, Severity, Span
 
 LEVEL_ZH = {"province": "省级", "city": "地级", "district": "区县级", "town": "乡镇街道级"}
+LEVEL_EN = {"province": "province", "city": "city", "district": "county level", "town": "township"}
+
+
+def level_names(level: str) -> dict[str, str]:
+    """The ``level_zh`` and ``level_en`` placeholders for a division level."""
+    return {"level_zh": LEVEL_ZH[level], "level_en": LEVEL_EN[level]}
 
 MESSAGES: dict[ReasonCode, tuple[str, str]] = {
     ReasonCode.EMPTY: ("地址为空。", "The address is empty."),
@@ -46,8 +52,8 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "“{name}” names more than one place: {options}. Add the city or province.",
     ),
     ReasonCode.INCONSISTENT_HIERARCHY: (
-        "“{name}”（{level}）不属于{context}，地址前后矛盾。",
-        "“{name}” ({level}) is not part of {context}: the address contradicts itself.",
+        "“{name}”（{level_zh}）不属于{context}，地址前后矛盾。",
+        "“{name}” ({level_en}) is not part of {context}: the address contradicts itself.",
     ),
     ReasonCode.UNKNOWN_REGION: (
         "未找到“{name}”这个行政区划。",

@@ -98,7 +98,7 @@ def parse(text: str, /) -> ParseResult:
                     ReasonCode.INCONSISTENT_HIERARCHY,
                     town.span,
                     name=town.value,
-                    level=messages.LEVEL_ZH["town"],
+                    **messages.level_names("town"),
                     context=_describe(components),
                 )
             )
@@ -233,7 +233,7 @@ def _place_admin(
                 ReasonCode.INCONSISTENT_HIERARCHY,
                 (node.start, node.end),
                 name=text[node.start : node.end],
-                level=messages.LEVEL_ZH[LEVELS[gazetteer.level_of[node.code]]],
+                **messages.level_names(LEVELS[gazetteer.level_of[node.code]]),
                 context=placed,
             )
         )

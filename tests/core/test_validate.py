@@ -197,3 +197,32 @@ def test_to_dict_shape() -> None:
         "message_en": "The district or county is missing: name the district, county or county-level city.",
         "span": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message", "message_en"),
+    [
+        (
+            "杭州市婺城区",
+            "INCONSISTENT_HIERARCHY",
+            "“婺城区”（区县级）不属于浙江省杭州市，地址前后矛盾。",
+            "“婺城区” (county level) is not part of 浙江省杭州市: the address contradicts itself.",
+        ),
+        (
+            "朝阳区建国路88号",
+            "AMBIGUOUS_REGION",
+            "“朝阳区”有多个同名地区：北京市朝阳区、吉林省长春市朝阳区。请写明上级地区。",
+            "“朝阳区” names more than one place: 北京市朝阳区、吉林省长春市朝阳区. Add the city or province.",
+        ),
+        ("x" * 201, "TOO_LONG", "地址过长（201 个字符，最多 200 个）。", "The address is too long (201 characters; at most 200)."),
+        (
+            "浙江省金华市\x00",
+            "BINARY_INPUT",
+            "地址含有控制字符或乱码（第 6 个字符），可能是编码错误。",
+            "The address contains control or replacement characters (at 6): probably a wrong encoding.",
+        ),
+    ],
+)
+def test_messages_are_exact(text: str, code: str, message: str, message_en: str) -> None:
+    reason = addrcheck.validate(text).reasons[0]
+    assert (reason.code.value, reason.message, reason.message_en) == (code, message, message_en)
