@@ -11,10 +11,6 @@ LEVEL_ZH = {"province": "省级", "city": "地级", "district": "区县级", "to
 LEVEL_EN = {"province": "province", "city": "city", "district": "county level", "town": "township"}
 
 
-def level_names(level: str) -> dict[str, str]:
-    """The ``level_zh`` and ``level_en`` placeholders for a division level."""
-    return {"level_zh": LEVEL_ZH[level], "level_en": LEVEL_EN[level]}
-
 MESSAGES: dict[ReasonCode, tuple[str, str]] = {
     ReasonCode.EMPTY: ("地址为空。", "The address is empty."),
     ReasonCode.TOO_LONG: (

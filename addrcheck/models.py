@@ -178,6 +178,22 @@ class ParseResult:
         component = self.components.get(name)
         return component.value if component else None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``POST /v1/addresses/parse``."""
+        return {
+            "input": self.original,
+            "normalized": self.normalized,
+            "components": components_to_dict(self.components),
+            "candidates": [candidate.to_dict() for candidate in self.candidates],
+            "unresolved": [item.to_dict() for item in self.unresolved],
+            "notes": [reason.to_dict() for reason in self.notes],
+        }
+
+
+def components_to_dict(components: Mapping[str, Component]) -> dict[str, dict[str, Any]]:
+    """Components in their canonical order, as JSON objects."""
+    return {name: components[name].to_dict() for name in COMPONENT_NAMES if name in components}
+
 
 @dataclass(frozen=True, slots=True)
 class ValidationResult:
@@ -211,9 +227,7 @@ class ValidationResult:
             "granularity": self.granularity.value,
             "normalized": self.normalized,
             "policy": self.policy,
-            "components": {
-                name: self.components[name].to_dict() for name in COMPONENT_NAMES if name in self.components
-            },
+            "components": components_to_dict(self.components),
             "reasons": [reason.to_dict() for reason in self.reasons],
             "candidates": [candidate.to_dict() for candidate in self.candidates],
             "unresolved": [item.to_dict() for item in self.unresolved],

@@ -98,7 +98,8 @@ def parse(text: str, /) -> ParseResult:
                     ReasonCode.INCONSISTENT_HIERARCHY,
                     town.span,
                     name=town.value,
-                    **messages.level_names("town"),
+                    level_zh=messages.LEVEL_ZH["town"],
+                    level_en=messages.LEVEL_EN["town"],
                     context=_describe(components),
                 )
             )
@@ -233,7 +234,8 @@ def _place_admin(
                 ReasonCode.INCONSISTENT_HIERARCHY,
                 (node.start, node.end),
                 name=text[node.start : node.end],
-                **messages.level_names(LEVELS[gazetteer.level_of[node.code]]),
+                level_zh=messages.LEVEL_ZH[LEVELS[gazetteer.level_of[node.code]]],
+                level_en=messages.LEVEL_EN[LEVELS[gazetteer.level_of[node.code]]],
                 context=placed,
             )
         )

@@ -15,9 +15,7 @@ from starlette.responses import Response
 
 import addrcheck
 from addrcheck.models import (
-    COMPONENT_NAMES,
     Granularity,
-    ParseResult,
     Reason,
     ReasonCode,
     Status,
@@ -70,19 +68,6 @@ def not_an_address(element: Any, index: int, policy: str) -> ValidationResult:
     )
 
 
-def parse_result_to_dict(result: ParseResult) -> dict[str, Any]:
-    return {
-        "input": result.original,
-        "normalized": result.normalized,
-        "components": {
-            name: result.components[name].to_dict() for name in COMPONENT_NAMES if name in result.components
-        },
-        "candidates": [candidate.to_dict() for candidate in result.candidates],
-        "unresolved": [item.to_dict() for item in result.unresolved],
-        "notes": [reason.to_dict() for reason in result.notes],
-    }
-
-
 @router.post("/validate", response_model=ValidationResultOut, summary="Validate one address")
 def validate_address(body: AddressRequest, merchant: MerchantDep) -> Response:
     """The verdict on one address under a policy: the same object as ``addrcheck check --json``.
@@ -117,7 +102,7 @@ def validate_batch(body: BatchRequest, merchant: MerchantDep, settings: Settings
 @router.post("/parse", response_model=ParseResultOut, summary="Split an address into components")
 def parse_address(body: ParseRequest, merchant: MerchantDep) -> Response:
     """The components found, without a verdict; ``notes`` lists what the parser noticed."""
-    return JsonResponse(parse_result_to_dict(addrcheck.parse(body.address)))
+    return JsonResponse(addrcheck.parse(body.address).to_dict())
 
 
 @router.post("/normalize", response_model=NormalizeOut, summary="The canonical form of an address")
