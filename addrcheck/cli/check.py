@@ -25,6 +25,33 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(handler=run)
 
 
+def read_lines(data: bytes) -> list[str]:
+    """One string per newline-terminated input line (a final line without a newline counts too).
+
+    Only ``\n`` ends a line (with an optional ``\r`` before it): ``str.splitlines`` would also split on
+    form feeds and other separators that binary or mis-encoded input is full of, breaking "one result
+    per input line". Each line is decoded on its own and leniently, so a stray GBK line becomes an invalid
+    result (BINARY_INPUT) instead of a crash; a UTF-8 byte-order mark at the start is dropped.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data:
+        return []
+    raw = data.split(b"\n")
+    if raw[-1] == b"":
+        raw.pop()
+    return [line.removesuffix(b"\r").decode("utf-8", errors="replace") for line in raw]
+
+
+# Line separators JSON leaves unescaped but line readers (str.splitlines, some JSONL tools) split on.
+_LINE_BREAKERS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(value: object) -> str:
+    """One JSON document on one line, readable Chinese, safe for any line reader."""
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKERS) + "\n"
+
+
 def _resolve_policy(value: str | None) -> Policy:
     if value is None:
         from addrcheck.settings import get_settings
@@ -47,16 +74,14 @@ def run(args: argparse.Namespace) -> int:
     if args.address is not None:
         lines = [args.address]
     else:
-        # Read bytes and decode leniently: a stray GBK byte must become an invalid result, not a crash.
-        data = sys.stdin.buffer.read()
-        lines = data.decode("utf-8", errors="replace").splitlines()
+        lines = read_lines(sys.stdin.buffer.read())
     all_ok = True
     out = sys.stdout
     for line in lines:
         result = validate(line, policy=policy)
         all_ok &= result.ok
         if args.json:
-            out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            out.write(json_line(result.to_dict()))
         else:
             _print_human(result, out)
     out.flush()

@@ -85,3 +85,36 @@ def test_version_reports_the_data_vintage() -> None:
     done = run("--version")
     assert done.returncode == 0
     assert "division data: NBS 2023 (cut-off 2023-06-30)" in done.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("data", "count"),
+    [
+        (b"", 0),
+        (b"a\n", 1),
+        (b"a", 1),
+        (b"a\r\nb\r\n", 2),
+        (b"a\x0cb\x1cc\x85d\n", 1),  # form feed and friends do not end a line
+        (b"\n\n\n", 3),
+        (b"\xef\xbb\xbfa\nb", 2),
+    ],
+)
+def test_read_lines_one_per_newline(data: bytes, count: int) -> None:
+    from addrcheck.cli.check import read_lines
+
+    assert len(read_lines(data)) == count
+
+
+def test_binary_stdin_gives_one_invalid_result_per_line() -> None:
+    data = bytes(range(256)) * 40 + b"\n" + "浙江省金华市".encode() + b"\n\x00\x01\x02"
+    done = run("check", "--json", stdin=data)
+    results = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert len(results) == data.count(b"\n") + 1
+    assert [r["status"] for r in results][-2:] == ["vague", "invalid"]
+
+
+def test_json_lines_survive_unicode_line_separators() -> None:
+    done = run("check", "--json", stdin="浙江省\u2028金华市\x85\n".encode())
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["input"] == "浙江省\u2028金华市\x85"
