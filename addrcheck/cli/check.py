@@ -71,10 +71,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"addrcheck: {exc}", file=sys.stderr)
         return 2
-    if args.address is not None:
-        lines = [args.address]
-    else:
-        lines = read_lines(sys.stdin.buffer.read())
+    lines = [args.address] if args.address is not None else read_lines(sys.stdin.buffer.read())
     all_ok = True
     out = sys.stdout
     for line in lines:
