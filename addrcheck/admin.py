@@ -53,14 +53,23 @@ _SUFFIX_AFTER = (
 class Node:
     """One reading of one mention: ``entry`` says which unit and how the text names it."""
 
-    __slots__ = ("end", "entry", "score", "start", "suffixed")
+    __slots__ = ("end", "entry", "score", "start", "suffixed", "unique")
 
-    def __init__(self, start: int, end: int, entry: NameEntry, score: float, suffixed: bool = False) -> None:
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        entry: NameEntry,
+        score: float,
+        suffixed: bool = False,
+        unique: bool = False,
+    ) -> None:
         self.start = start
         self.end = end
         self.entry = entry
         self.score = score
         self.suffixed = suffixed  # a short name with a division suffix (余杭镇): as strong as a full name
+        self.unique = unique  # the name means this unit and nothing else in the country (塘栖, 集士港)
 
     @property
     def short(self) -> bool:
@@ -224,7 +233,7 @@ def _drop_repeats(
         if not repeat and nearest is not None and all(free[nearest[1] : start]):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
             # 宝安区深圳: the parent restated after its child is a repeat as well.
-            named = {e.code for e in nearest[3].upper if e.kind != KIND_ALIAS}
+            named = {e.code for e in nearest[3].upper if e.kind in (KIND_FULL, KIND_HISTORICAL)}
             for code in list(named):
                 named.update(ancestors[code])
             repeat = (
@@ -280,8 +289,11 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
             for entry in readings.towns:
                 if entry.kind == KIND_FULL:
                     chosen.setdefault(entry.code, entry)
+        unique = len(readings.towns) == 1 and not readings.upper
+        if unique:
+            chosen.setdefault(readings.towns[0].code, readings.towns[0])
         for entry in chosen.values():
-            nodes.append(Node(start, end, entry, _base_score(entry.kind, length)))
+            nodes.append(Node(start, end, entry, _base_score(entry.kind, length), unique=unique))
     return nodes
 
 
@@ -295,7 +307,9 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
         short = node.short
         lead = gaps(0, node.start)
         if entry.level == TOWN and short:
-            top = _NO_SCORE  # a short township name means nothing without its county before it
+            # A short township name means nothing without its county before it, unless it opens the
+            # address and no other place in the country has it (塘栖南茗苑).
+            top = node.score - 1.0 if node.unique and lead == 0 else _NO_SCORE
         elif not short:
             top = node.score - 0.3 * lead
         else:

@@ -123,3 +123,22 @@ def test_spans_point_into_the_original_text() -> None:
 def test_parse_rejects_non_str() -> None:
     with pytest.raises(TypeError):
         addrcheck.parse(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "district"),
+    [
+        (
+            "塘栖南茗苑3幢",
+            "塘栖镇",
+            "临平区",
+        ),  # a short township name no other place has, opening the address
+        ("城关人民路1号", None, None),  # hundreds of 城关: nothing is guessed
+        ("浙江省杭州市余杭区临平梧桐蓝山", "临平街道", "临平区"),  # 临平 has been its own district since 2021
+        ("浙江省宁波市鄞州区古林镇礼嘉桥村", "古林镇", "海曙区"),  # 古林镇 moved to 海曙区 in 2016
+        ("杭州市江干区九堡镇杭海路100号", "九堡街道", "上城区"),  # old suffix 镇 for today's 街道
+    ],
+)
+def test_townships(text: str, town: str | None, district: str | None) -> None:
+    result = addrcheck.parse(text)
+    assert (result.get("town"), result.get("district")) == (town, district)
