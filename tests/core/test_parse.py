@@ -133,7 +133,8 @@ def test_parse_rejects_non_str() -> None:
             "塘栖镇",
             "临平区",
         ),  # a short township name no other place has, opening the address
-        ("城关人民路1号", None, None),  # hundreds of 城关: nothing is guessed
+        # Hundreds of 城关镇: no township is guessed; 城关区 (拉萨 or 兰州) stays a name without a code.
+        ("城关人民路1号", None, "城关区"),
         ("浙江省杭州市余杭区临平梧桐蓝山", "临平街道", "临平区"),  # 临平 has been its own district since 2021
         ("浙江省宁波市鄞州区古林镇礼嘉桥村", "古林镇", "海曙区"),  # 古林镇 moved to 海曙区 in 2016
         ("杭州市江干区九堡镇杭海路100号", "九堡街道", "上城区"),  # old suffix 镇 for today's 街道
