@@ -194,7 +194,23 @@ def _describe_decode_error(raw: bytes, encoding: str, error: UnicodeDecodeError)
     return f"第 {error.start + 1} 个字节起不是有效的 {encoding.upper()} 编码（{bad}）"
 
 
-class TextTableReader:
+class _TextFilesReader:
+    """What the line-based readers share: files read by byte offset, so progress and resume are offsets."""
+
+    paths: list[Path]
+    files: list[_TextFile]
+    address_column: str
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"files": _file_fingerprint(self.paths), "column": self.address_column}
+
+    def fraction_done(self, position: Position) -> float | None:
+        total = sum(f.size for f in self.files) or 1
+        done = sum(f.size for f in self.files[: position["part"]]) + position["offset"]
+        return min(done / total, 1.0)
+
+
+class TextTableReader(_TextFilesReader):
     """CSV or TSV, in UTF-8, UTF-8 with BOM, GBK/GB18030 or another ASCII-compatible encoding.
 
     Lines are split on bytes and decoded one by one, so a row in a different encoding is reported
@@ -262,14 +278,6 @@ class TextTableReader:
             "delimiter": self.delimiter,
             "column": self.address_column,
         }
-
-    def fingerprint(self) -> dict[str, Any]:
-        return {"files": _file_fingerprint(self.paths), "column": self.address_column}
-
-    def fraction_done(self, position: Position) -> float | None:
-        total = sum(f.size for f in self.files) or 1
-        done = sum(f.size for f in self.files[: position["part"]]) + position["offset"]
-        return min(done / total, 1.0)
 
     def chunks(self, size: int, start: Position | None) -> Iterator[Chunk]:
         if self.empty:
@@ -379,7 +387,7 @@ class TextTableReader:
         return None, "引号没有闭合"
 
 
-class JsonlReader:
+class JsonlReader(_TextFilesReader):
     """JSON Lines: one JSON object per line; the address is one of its keys."""
 
     format = "jsonl"
@@ -409,13 +417,6 @@ class JsonlReader:
             "encoding": self.encoding,
             "column": self.address_column,
         }
-
-    def fingerprint(self) -> dict[str, Any]:
-        return {"files": _file_fingerprint(self.paths), "column": self.address_column}
-
-    def fraction_done(self, position: Position) -> float | None:
-        total = sum(f.size for f in self.files) or 1
-        return min((sum(f.size for f in self.files[: position["part"]]) + position["offset"]) / total, 1.0)
 
     def chunks(self, size: int, start: Position | None) -> Iterator[Chunk]:
         if self.empty:
