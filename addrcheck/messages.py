@@ -66,9 +66,23 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
 }
 
 
+# Second sentences for a code, where one cause needs different advice.
+VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
+    (ReasonCode.AMBIGUOUS_REGION, "split"): (
+        "“{name}”已于 {year} 年撤销，现分属：{options}。请写明现在的区县或所在街道。",
+        "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
+    ),
+}
+
+
 def reason(
-    code: ReasonCode, span: Span | None = None, *, severity: Severity = Severity.ERROR, **values: object
+    code: ReasonCode,
+    span: Span | None = None,
+    *,
+    severity: Severity = Severity.ERROR,
+    variant: str = "",
+    **values: object,
 ) -> Reason:
-    """Build a Reason with both messages filled in."""
-    zh, en = MESSAGES[code]
+    """Build a Reason with both messages filled in (``variant`` picks a cause-specific sentence)."""
+    zh, en = VARIANTS[(code, variant)] if variant else MESSAGES[code]
     return Reason(code, zh.format(**values), en.format(**values), span, severity)

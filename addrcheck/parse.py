@@ -176,7 +176,10 @@ def _place_admin(
             continue
         origin = _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
         components[level] = Component(name, code, (node.start, node.end), origin)
-        if node.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER):
+        # A retired name that several of today's units share is reported once, as AMBIGUOUS_REGION.
+        position = admin.chain.index(node)
+        contested = any(position < len(a) and a[position].code != node.code for a in admin.alternatives)
+        if node.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER) and not contested:
             notes.append(
                 messages.reason(
                     ReasonCode.OUTDATED_NAME,
@@ -207,22 +210,33 @@ def _place_admin(
                 admin.chain[-1],
             )
             span = (disputed.start, disputed.end)
+            retired = disputed.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER)
             notes.append(
                 messages.reason(
                     ReasonCode.AMBIGUOUS_REGION,
                     span,
+                    variant="split" if retired else "",
                     name=text[span[0] : span[1]],
                     options="、".join(c.normalized for c in candidates),
+                    year=disputed.entry.retired_year or "?",
                 )
             )
-            # Only what every reading agrees on stays: a shared name loses its code, a disputed one goes.
+            # Only what every reading agrees on stays: a shared name loses its code; a retired name split
+            # between successors (江干区: 上城区 or 钱塘区) stays as written, without a code; others go.
             for level in ADMIN_LEVELS:
                 codes = {_code_at(gazetteer, c.code, level) for c in candidates}
                 if len(codes) > 1 and level in components:
                     names = {gazetteer.name_of[code] if code else None for code in codes}
                     component = components[level]
-                    if len(names) == 1 and component.span is not None:
-                        components[level] = Component(component.value, None, component.span, component.origin)
+                    if component.span is not None and (
+                        len(names) == 1 or component.origin is Origin.HISTORICAL
+                    ):
+                        value = (
+                            component.value
+                            if len(names) == 1
+                            else text[component.span[0] : component.span[1]]
+                        )
+                        components[level] = Component(value, None, component.span, component.origin)
                     else:
                         del components[level]
         else:

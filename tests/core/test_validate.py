@@ -97,6 +97,19 @@ def test_retired_unit_split_in_two_without_township_is_ambiguous() -> None:
     result = addrcheck.validate("杭州市江干区机场路100号")
     assert result.status is Status.AMBIGUOUS
     assert [c.district for c in result.candidates] == ["上城区", "钱塘区"]
+    # The district stays as written, with no code: what we know, not a guess.
+    assert result.components["district"].to_dict() == {
+        "value": "江干区",
+        "code": None,
+        "span": [3, 6],
+        "origin": "historical",
+    }
+    assert [(r.code.value, r.message) for r in result.reasons] == [
+        (
+            "AMBIGUOUS_REGION",
+            "“江干区”已于 2021 年撤销，现分属：浙江省杭州市上城区、浙江省杭州市钱塘区。请写明现在的区县或所在街道。",
+        )
+    ]
 
 
 def test_ambiguous_lists_every_candidate_and_keeps_no_guess() -> None:
