@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from addrcheck.gazetteer import (
     CITY,
+    DISTRICT,
     KIND_ALIAS,
     KIND_FULL,
     KIND_HISTORICAL,
@@ -53,7 +54,7 @@ _SUFFIX_AFTER = (
 class Node:
     """One reading of one mention: ``entry`` says which unit and how the text names it."""
 
-    __slots__ = ("end", "entry", "score", "start", "suffixed", "unique")
+    __slots__ = ("end", "entry", "former_town", "score", "start", "suffixed", "unique")
 
     def __init__(
         self,
@@ -63,6 +64,7 @@ class Node:
         score: float,
         suffixed: bool = False,
         unique: bool = False,
+        former_town: bool = False,
     ) -> None:
         self.start = start
         self.end = end
@@ -70,6 +72,7 @@ class Node:
         self.score = score
         self.suffixed = suffixed  # a short name with a division suffix (余杭镇): as strong as a full name
         self.unique = unique  # the name means this unit and nothing else in the country (塘栖, 集士港)
+        self.former_town = former_town  # a county written as the town it grew from (龙港镇 for 龙港市)
 
     @property
     def short(self) -> bool:
@@ -130,7 +133,8 @@ class _Gaps:
 
 
 Mention = tuple[int, int, str, NameReadings]
-SuffixedMention = tuple[int, int, NameEntry, int]  # start, end, reading, how many townships share the name
+# start, end, reading, how many townships share the name, and whether a county is written as a town
+SuffixedMention = tuple[int, int, NameEntry, int, bool]
 
 
 def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None = None) -> AdminMatch:
@@ -163,9 +167,14 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     for mention in mentions:
         present.update(mention[3].upper_scope)
     nodes = _nodes(mentions, present)
-    for start, end, entry, namesakes in suffixed:
+    for start, end, entry, namesakes, former_town in suffixed:
+        if former_town:
+            # Weaker than the township reading of the same text: it wins only where the county it grew out
+            # of is named just before it, through that county's transfer reading (see _best_chains).
+            score = _base_score(KIND_FULL, end - start) - 2.0
+            nodes.append(Node(start, end, entry, score, suffixed=True, former_town=True))
         # Like an official name: a township counts bare when few share its name (瓯北镇), else needs context.
-        if (
+        elif (
             entry.level < TOWN
             or namesakes <= _MAX_TOWN_READINGS
             or any(a in present for a in gazetteer.ancestors[entry.code])
@@ -267,7 +276,13 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
             same = gazetteer.readings(key + suffix.group())
             if same is not None and any(e.code == entry.code for e in (*same.upper, *same.towns)):
                 continue  # 余杭区 is already a full name of its own
-            found.append((start, suffix.end(), entry, len(readings.towns)))
+            found.append((start, suffix.end(), entry, len(readings.towns), False))
+        # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
+        for entry in readings.upper:
+            if entry.kind == KIND_ALIAS and entry.level == DISTRICT:
+                town_suffix = _SUFFIX_AFTER[0].match(text, end)
+                if town_suffix is not None:
+                    found.append((start, town_suffix.end(), entry, len(readings.towns), True))
     return found
 
 
@@ -306,7 +321,9 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
         entry = node.entry
         short = node.short
         lead = gaps(0, node.start)
-        if entry.level == TOWN and short:
+        if node.former_town:
+            top = _NO_SCORE  # only ever a confirmation of the county it grew out of
+        elif entry.level == TOWN and short:
             # A short township name means nothing without its county before it, unless it opens the
             # address and no other place in the country has it (塘栖南茗苑).
             top = node.score - 1.0 if node.unique and lead == 0 else _NO_SCORE
@@ -318,7 +335,15 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
         ancestors = ancestors_of[entry.code]
         for j in range(i):
             previous = nodes[j]
-            if previous.end > node.start or best[j] == _NO_SCORE or previous.entry.code not in ancestors:
+            if previous.end > node.start or best[j] == _NO_SCORE:
+                continue
+            # 苍南县(→龙港市)龙港镇: the town a county grew from confirms the old county's transfer reading.
+            confirms = (
+                node.former_town
+                and previous.entry.kind == KIND_TRANSFER
+                and previous.entry.code == entry.code
+            )
+            if (previous.entry.code not in ancestors or node.former_town) and not confirms:
                 continue
             if short and entry.level == TOWN and previous.entry.level == PROVINCE:
                 continue  # a short township name right after a province (浙江省鼓楼) is a coincidence

@@ -190,6 +190,19 @@ def _place_admin(
                     year=node.entry.retired_year or "?",
                 )
             )
+    for node in admin.chain:
+        # 苍南县龙港镇: the county named first is the retired reading; the town confirms it.
+        if node.entry.kind == KIND_TRANSFER and by_code[node.code] is not node:
+            notes.append(
+                messages.reason(
+                    ReasonCode.OUTDATED_NAME,
+                    (node.start, node.end),
+                    severity=Severity.WARNING,
+                    name=text[node.start : node.end],
+                    current=gazetteer.name_of[node.code],
+                    year=node.entry.retired_year or "?",
+                )
+            )
     candidates: list[Candidate] = []
     if admin.alternatives:
         seen: set[str] = set()

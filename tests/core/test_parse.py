@@ -138,6 +138,8 @@ def test_parse_rejects_non_str() -> None:
         ("浙江省杭州市余杭区临平梧桐蓝山", "临平街道", "临平区"),  # 临平 has been its own district since 2021
         ("浙江省宁波市鄞州区古林镇礼嘉桥村", "古林镇", "海曙区"),  # 古林镇 moved to 海曙区 in 2016
         ("杭州市江干区九堡镇杭海路100号", "九堡街道", "上城区"),  # old suffix 镇 for today's 街道
+        ("浙江省温州市苍南县龙港镇龙翔路8号", None, "龙港市"),  # the town became a county in 2019
+        ("浙江省杭州市余杭镇中泰工业园仙桥路1号", "余杭街道", "余杭区"),  # ...but 余杭镇 is still a township
     ],
 )
 def test_townships(text: str, town: str | None, district: str | None) -> None:
