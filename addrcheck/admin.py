@@ -159,7 +159,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         mentions.append((start, end, key, readings))
     if not mentions:
         return result
-    mentions = _drop_repeats(mentions, free, result, gazetteer.ancestors)
+    mentions = _drop_repeats(text, mentions, free, result, gazetteer.ancestors)
     suffixed = _suffixed(text, mentions, gazetteer)
     mentions = _drop_inner(mentions)
 
@@ -215,7 +215,11 @@ def _drop_inner(mentions: list[Mention]) -> list[Mention]:
 
 
 def _drop_repeats(
-    mentions: list[Mention], free: list[bool], result: AdminMatch, ancestors: dict[str, tuple[str, ...]]
+    text: str,
+    mentions: list[Mention],
+    free: list[bool],
+    result: AdminMatch,
+    ancestors: dict[str, tuple[str, ...]],
 ) -> list[Mention]:
     """Pasted twice (浙江省浙江省, 浙江绍兴浙江绍兴, 富阳市富阳): a second copy costs nothing and means nothing.
 
@@ -238,8 +242,10 @@ def _drop_repeats(
                 if nearest is None or previous[1] > nearest[1]:
                     nearest = previous
         # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
-        repeat = same is not None and bool(readings.upper) and all(covered[same[1] : start])
-        if not repeat and nearest is not None and all(free[nearest[1] : start]):
+        # ...unless it carries a township suffix (余杭区余杭镇: 余杭镇 is the township 余杭街道).
+        town_next = bool(readings.towns) and _SUFFIX_AFTER[0].match(text, end) is not None
+        repeat = not town_next and same is not None and bool(readings.upper) and all(covered[same[1] : start])
+        if not repeat and not town_next and nearest is not None and all(free[nearest[1] : start]):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
             # 宝安区深圳: the parent restated after its child is a repeat as well.
             named = {e.code for e in nearest[3].upper if e.kind in (KIND_FULL, KIND_HISTORICAL)}
