@@ -153,7 +153,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         if blocked is not None and any(blocked[start:end]):
             continue
         readings = gazetteer.readings(key)
-        # ...except a name written with its division suffix (从化区街口镇: 街口 is no road of 从化区).
+        # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
         if readings is None or (_ROAD_AFTER.match(text, end) and not key.endswith(_DIVISION_ENDINGS)):
             continue
         mentions.append((start, end, key, readings))
@@ -166,20 +166,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     present: set[str] = set()
     for mention in mentions:
         present.update(mention[3].upper_scope)
-    nodes = _nodes(mentions, present)
-    for start, end, entry, namesakes, former_town in suffixed:
-        if former_town:
-            # Weaker than the township reading of the same text: it wins only where the county it grew out
-            # of is named just before it, through that county's transfer reading (see _best_chains).
-            score = _base_score(KIND_FULL, end - start) - 2.0
-            nodes.append(Node(start, end, entry, score, suffixed=True, former_town=True))
-        # Like an official name: a township counts bare when few share its name (瓯北镇), else needs context.
-        elif (
-            entry.level < TOWN
-            or namesakes <= _MAX_TOWN_READINGS
-            or any(a in present for a in gazetteer.ancestors[entry.code])
-        ):
-            nodes.append(Node(start, end, entry, _base_score(KIND_FULL, end - start) - 0.5, suffixed=True))
+    nodes = _nodes(mentions, present) + _suffixed_nodes(suffixed, present, gazetteer)
     nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
         return result
@@ -290,6 +277,24 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                 if town_suffix is not None:
                     found.append((start, town_suffix.end(), entry, len(readings.towns), True))
     return found
+
+
+def _suffixed_nodes(suffixed: list[SuffixedMention], present: set[str], gazetteer: Gazetteer) -> list[Node]:
+    nodes = []
+    for start, end, entry, namesakes, former_town in suffixed:
+        if former_town:
+            # Weaker than the township reading of the same text: it wins only where the county it grew out
+            # of is named just before it, through that county's transfer reading (see _best_chains).
+            score = _base_score(KIND_FULL, end - start) - 2.0
+            nodes.append(Node(start, end, entry, score, suffixed=True, former_town=True))
+        # Like an official name: a township counts bare when few share its name (瓯北镇), else needs context.
+        elif (
+            entry.level < TOWN
+            or namesakes <= _MAX_TOWN_READINGS
+            or any(a in present for a in gazetteer.ancestors[entry.code])
+        ):
+            nodes.append(Node(start, end, entry, _base_score(KIND_FULL, end - start) - 0.5, suffixed=True))
+    return nodes
 
 
 def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
