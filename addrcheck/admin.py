@@ -5,6 +5,11 @@ reading of each name is a node; the answer is the best *chain*: nodes left to ri
 one before, scored so that official names beat short ones, adjacent mentions beat scattered ones, and
 short names count only where an address would use them (at its start, or right after their parent).
 
+Around that core: a name pasted twice counts once (浙江绍兴浙江绍兴); a short name may carry another
+level's suffix (余杭镇 for 余杭街道); names inside an official name are part of it (城区 in 上城区); retired
+names and land handed between counties (yescallop) read as today's units, the latter only when a
+township confirms them (鄞州区古林镇 → 海曙区; 苍南县龙港镇 → 龙港市).
+
 Ties are never settled silently:
 - best chains over the same text that name different units -> ambiguous, every reading a candidate
   (朝阳区 alone: 北京 or 长春);
@@ -41,6 +46,7 @@ _MAX_TOWN_READINGS = 4
 _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
+_SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of everything _SUFFIX_AFTER matches
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
 _SEPARATOR_TABLE = {ord(ch): "\x00" for ch in SEPARATORS}
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区).
@@ -256,6 +262,8 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
     """Short names written with a division suffix that is not their own (余杭镇, 瓯北镇 for ...街道)."""
     found: list[SuffixedMention] = []
     for start, end, key, readings in mentions:
+        if text[end : end + 1] not in _SUFFIX_STARTS:
+            continue
         by_level: dict[int, re.Match[str] | None] = {}
         for entry in (*readings.upper, *readings.towns):
             if entry.kind != KIND_ALIAS:
