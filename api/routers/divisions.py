@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from starlette.responses import Response
@@ -13,18 +13,6 @@ from api.errors import ApiError, JsonResponse
 from api.schemas import ERROR_RESPONSES, DivisionListOut, ErrorOut
 
 router = APIRouter(prefix="/v1/divisions", tags=["divisions"], responses=ERROR_RESPONSES)
-
-
-def division_to_dict(division: gazetteer.Division) -> dict[str, Any]:
-    return {
-        "code": division.code,
-        "name": division.name,
-        "short_name": division.short_name,
-        "level": division.level,
-        "parent_code": division.parent_code,
-        "longitude": division.longitude,
-        "latitude": division.latitude,
-    }
 
 
 @router.get(
@@ -55,7 +43,7 @@ def list_divisions(
     children = gazetteer.children(parent)
     return JsonResponse(
         {
-            "parent": division_to_dict(parent_division) if parent_division else None,
-            "children": [division_to_dict(child) for child in children],
+            "parent": parent_division.to_dict() if parent_division else None,
+            "children": [child.to_dict() for child in children],
         }
     )
