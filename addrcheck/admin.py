@@ -103,11 +103,11 @@ class AdminMatch:
 
     @property
     def end(self) -> int:
-        return self.chain[-1].end if self.chain else 0
+        return max(n.end for n in self.chain) if self.chain else 0
 
     @property
     def start(self) -> int:
-        return self.chain[0].start if self.chain else 0
+        return min(n.start for n in self.chain) if self.chain else 0
 
 
 def _base_score(kind: int, length: int) -> float:
@@ -195,8 +195,27 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     result.repeats = [
         r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
     ]
+    _leading_town(result, mentions, gaps, gazetteer)
     _find_conflicts(result, mentions, gaps, gazetteer)
     return result
+
+
+def _leading_town(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
+    """如城街道江苏省南通市如皋市...: a township written before the divisions it belongs to joins the chain."""
+    chain = result.chain
+    last = chain[-1]
+    if last.entry.level != DISTRICT or result.alternatives:
+        return
+    first = chain[0].start
+    for start, end, _, readings in mentions:
+        if end > first or gaps(end, first) != 0:
+            continue
+        towns = [
+            e for e in readings.towns if e.kind == KIND_FULL and gazetteer.parent_of[e.code] == last.code
+        ]
+        if len(towns) == 1:
+            chain.append(Node(start, end, towns[0], 0.0))
+            return
 
 
 def _drop_inner(mentions: list[Mention]) -> list[Mention]:

@@ -141,6 +141,7 @@ def test_parse_rejects_non_str() -> None:
         ("浙江省温州市苍南县龙港镇龙翔路8号", None, "龙港市"),  # the town became a county in 2019
         ("浙江省杭州市余杭镇中泰工业园仙桥路1号", "余杭街道", "余杭区"),  # ...but 余杭镇 is still a township
         ("浙江省杭州市余杭区余杭镇金星二路5号", "余杭街道", "余杭区"),  # not a repeat of 余杭区
+        ("如城街道江苏省南通市如皋市怡年西路5号", "如城街道", "如皋市"),  # township written first
     ],
 )
 def test_townships(text: str, town: str | None, district: str | None) -> None:
