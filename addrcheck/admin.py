@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 
 from addrcheck.gazetteer import (
-    CITY,
     DISTRICT,
     KIND_ALIAS,
     KIND_FULL,
@@ -473,4 +472,4 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             taken.append((start, end))
 
 
-__all__ = ["CITY", "KIND_ALIAS", "KIND_HISTORICAL", "AdminMatch", "Node", "match_admin"]
+__all__ = ["AdminMatch", "Node", "match_admin"]

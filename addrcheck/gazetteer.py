@@ -73,7 +73,6 @@ class NameReadings(NamedTuple):
     upper: tuple[NameEntry, ...]  # province, city and county readings
     towns: tuple[NameEntry, ...]
     upper_scope: frozenset[str]  # the upper readings' codes and their ancestors
-    town_full: bool  # the name is the official name of some township
     has_full: bool  # the name is the official name of some unit
     towns_under: dict[str, tuple[NameEntry, ...]]  # township readings by each of their ancestors
 
@@ -145,7 +144,6 @@ class Gazetteer:
                 towns=towns,
                 towns_under={code: tuple(group) for code, group in under.items()},
                 upper_scope=frozenset(scope),
-                town_full=any(e.level == TOWN and e.kind == KIND_FULL for e in entries),
                 has_full=any(e.kind == KIND_FULL for e in entries),
             )
             self._readings[name] = found
@@ -174,9 +172,6 @@ class Gazetteer:
     def chain(self, code: str) -> tuple[str, ...]:
         """The unit's ancestors and itself, top down."""
         return (*self.ancestors[code], code)
-
-    def __contains__(self, code: object) -> bool:
-        return code in self._rows
 
 
 _lock = threading.Lock()

@@ -2,8 +2,6 @@
 
 - ``SettingsDep``: the settings the app was built with (``create_app(settings)``; by default
   ``addrcheck.settings.get_settings()``).
-- ``ReadSessionDep`` / ``WriteSessionDep``: one database transaction per request, committed when the
-  handler returns (the write one takes SQLite's write lock at its start).
 - ``MerchantDep``: the merchant owning the request's API key (``Authorization: Bearer <key>``);
   401 without a key or with an unknown one, 403 with a revoked one.
 
@@ -15,14 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from addrcheck.settings import Settings
@@ -45,21 +41,6 @@ async def app_engine(request: Request) -> Engine:
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 EngineDep = Annotated[Engine, Depends(app_engine)]
-
-
-def read_session(engine: EngineDep) -> Iterator[Session]:
-    with session_scope(engine) as session:
-        yield session
-
-
-def write_session(engine: EngineDep) -> Iterator[Session]:
-    # On SQLite this takes the write lock up front, so read-then-write handlers cannot race.
-    with session_scope(engine, write=True) as session:
-        yield session
-
-
-ReadSessionDep = Annotated[Session, Depends(read_session)]
-WriteSessionDep = Annotated[Session, Depends(write_session)]
 
 
 @dataclass(frozen=True, slots=True)
