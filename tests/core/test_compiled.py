@@ -1,0 +1,55 @@
+"""The mypyc build: every hot module is compiled (unless the install opted out), and no compiled module is
+older than its source, which it would silently shadow in an editable install."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compiled_modules() -> list[str]:
+    """The module names setup.py compiles, read from setup.py itself (it is not importable as a module)."""
+    source = (REPO_ROOT / "setup.py").read_text(encoding="utf-8")
+    block = source.split("COMPILED_MODULES = [", 1)[1].split("]", 1)[0]
+    paths = [line.strip().strip('",') for line in block.splitlines() if line.strip()]
+    return [path.removesuffix(".py").replace("/", ".") for path in paths]
+
+
+MODULES = _compiled_modules()
+OPTED_OUT = os.environ.get("ADDRCHECK_NO_COMPILE", "").strip() not in ("", "0")
+
+
+def _is_extension(path: str) -> bool:
+    return path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
+def test_setup_lists_the_parse_path() -> None:
+    assert {"addrcheck.admin", "addrcheck.street", "addrcheck.parse", "addrcheck.validate"} <= set(MODULES)
+
+
+@pytest.mark.skipif(OPTED_OUT, reason="installed with ADDRCHECK_NO_COMPILE=1")
+@pytest.mark.parametrize("name", MODULES)
+def test_module_is_compiled(name: str) -> None:
+    module = importlib.import_module(name)
+    assert module.__file__ is not None
+    assert _is_extension(module.__file__), f"{name} runs as pure Python: reinstall with `pip install -e .`"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_compiled_module_is_not_stale(name: str) -> None:
+    module = importlib.import_module(name)
+    assert module.__file__ is not None
+    if not _is_extension(module.__file__):
+        return
+    source = REPO_ROOT / (name.replace(".", "/") + ".py")
+    if not source.exists():  # an installed wheel ships no sources to compare with
+        return
+    assert Path(module.__file__).stat().st_mtime >= source.stat().st_mtime, (
+        f"{module.__file__} is older than {source}: the edit is not running; reinstall with `pip install -e .`"
+    )
