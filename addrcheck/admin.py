@@ -1,6 +1,6 @@
 """Find the administrative units an address names: province, city, county level and township.
 
-Every name in the gazetteer (official, short, alias, retired) is found in one Aho-Corasick pass. Each
+Every name in the gazetteer (official, short, alias, retired) is found in one dictionary scan. Each
 reading of each name is a node; the answer is the best *chain*: nodes left to right, each one inside the
 one before, scored so that official names beat short ones, adjacent mentions beat scattered ones, and
 short names count only where an address would use them (at its start, or right after their parent).
@@ -152,9 +152,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         if not any(blocked):
             blocked = None
     mentions: list[Mention] = []
-    for last, key in gazetteer.automaton.iter(text):
-        end = last + 1
-        start = end - len(key)
+    for start, end, key in gazetteer.find_names(text):
         if blocked is not None and any(blocked[start:end]):
             continue
         readings = gazetteer.readings(key)

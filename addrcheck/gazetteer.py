@@ -18,15 +18,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, NamedTuple
-
-import ahocorasick
+from typing import Any
 
 LEVELS: tuple[str, ...] = ("province", "city", "district", "town")
 PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
 _LEVEL_OF_LENGTH = {2: PROVINCE, 4: CITY, 6: DISTRICT, 9: TOWN}
 
-# How a name in the automaton relates to its unit; lower is stronger evidence.
+# How a name in the gazetteer relates to its unit; lower is stronger evidence.
 KIND_FULL = 0  # the official name (婺城区)
 KIND_ALIAS = 1  # a short or alternative name (婺城, 恩施州, 土右旗)
 KIND_HISTORICAL = 2  # a retired name (襄樊市 -> 襄阳市)
@@ -58,23 +56,43 @@ class Division:
         }
 
 
-class NameEntry(NamedTuple):
-    """One reading of a name found in text: the unit it means and how."""
+class NameEntry:
+    """One reading of a name found in text: the unit it means and how.
 
-    code: str
-    level: int
-    kind: int
-    retired_year: str = ""  # for KIND_HISTORICAL: when the name went out of use
+    A plain class rather than a NamedTuple: the parser reads these fields in its innermost loops, and
+    compiled (mypyc) attribute access on a native class is a load, not a lookup.
+    """
+
+    __slots__ = ("code", "kind", "level", "retired_year")
+
+    def __init__(self, code: str, level: int, kind: int, retired_year: str = "") -> None:
+        self.code = code
+        self.level = level
+        self.kind = kind
+        self.retired_year = retired_year  # for KIND_HISTORICAL: when the name went out of use
+
+    def __repr__(self) -> str:
+        return f"NameEntry({self.code!r}, level={self.level}, kind={self.kind})"
 
 
-class NameReadings(NamedTuple):
+class NameReadings:
     """Every reading of one name, split the way the parser needs them."""
 
-    upper: tuple[NameEntry, ...]  # province, city and county readings
-    towns: tuple[NameEntry, ...]
-    upper_scope: frozenset[str]  # the upper readings' codes and their ancestors
-    has_full: bool  # the name is the official name of some unit
-    towns_under: dict[str, tuple[NameEntry, ...]]  # township readings by each of their ancestors
+    __slots__ = ("has_full", "towns", "towns_under", "upper", "upper_scope")
+
+    def __init__(
+        self,
+        upper: tuple[NameEntry, ...],
+        towns: tuple[NameEntry, ...],
+        upper_scope: frozenset[str],
+        has_full: bool,
+        towns_under: dict[str, tuple[NameEntry, ...]],
+    ) -> None:
+        self.upper = upper  # province, city and county readings
+        self.towns = towns
+        self.upper_scope = upper_scope  # the upper readings' codes and their ancestors
+        self.has_full = has_full  # the name is the official name of some unit
+        self.towns_under = towns_under  # township readings by each of their ancestors
 
 
 class _Ancestors(dict[str, tuple[str, ...]]):
@@ -92,19 +110,22 @@ class _Ancestors(dict[str, tuple[str, ...]]):
 
 
 class Gazetteer:
-    """Loaded tables and the name automaton. Use ``get_gazetteer()``; do not build one per call."""
+    """Loaded tables and the name index. Use ``get_gazetteer()``; do not build one per call."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.meta: dict[str, Any] = document["meta"]
-        rows = [line.split("\t") for line in document["units"].split("\n")]
-        self._rows: dict[str, list[str]] = {row[0]: row for row in rows}
+        # Tuples, not lists: tuples of strings drop out of the garbage collector's view, so the 45,000 rows
+        # are not traversed again by every collection the parser's allocations trigger.
+        rows = [tuple(line.split("\t")) for line in document["units"].split("\n")]
+        self._rows: dict[str, tuple[str, ...]] = {row[0]: row for row in rows}
         self.name_of: dict[str, str] = {row[0]: row[1] for row in rows}
         self.level_of: dict[str, int] = {row[0]: _LEVEL_OF_LENGTH[len(row[0])] for row in rows}
         self.parent_of: dict[str, str | None] = {row[0]: row[3] or None for row in rows}
         self.ancestors: dict[str, tuple[str, ...]] = _Ancestors(self.parent_of)
-        self.children: dict[str | None, list[str]] = {}
+        children: dict[str | None, list[str]] = {}
         for row in rows:
-            self.children.setdefault(row[3] or None, []).append(row[0])
+            children.setdefault(row[3] or None, []).append(row[0])
+        self.children: dict[str | None, tuple[str, ...]] = {k: tuple(v) for k, v in children.items()}
         self._raw_names: dict[str, str] = document["names"]
         self._readings: dict[str, NameReadings] = {}
         self._divisions: dict[str, Division] = {}
@@ -112,10 +133,35 @@ class Gazetteer:
         upper = {chr(c): chr(c).upper() for c in range(ord("a"), ord("z") + 1)}
         self.char_table: dict[int, str] = {ord(k): upper.get(v, v) for k, v in document["char_map"].items()}
         self.char_table.update({ord(k): v for k, v in upper.items()})
-        self.automaton = ahocorasick.Automaton()
+        # Every name is at least two characters: the first two pick the lengths worth trying there.
+        lengths: dict[str, set[int]] = {}
         for key in self._raw_names:
-            self.automaton.add_word(key, key)
-        self.automaton.make_automaton()
+            lengths.setdefault(key[:2], set()).add(len(key))
+        self._lengths_at: dict[str, tuple[int, ...]] = {k: tuple(sorted(v)) for k, v in lengths.items()}
+
+    def find_names(self, text: str) -> list[tuple[int, int, str]]:
+        """Every (start, end, name) in ``text`` that is a name in the gazetteer, overlaps included.
+
+        A dictionary scan, not an automaton: at each position the two characters there say which name
+        lengths occur, and each is one lookup. On real addresses this costs a fraction of pyahocorasick's
+        search (whose root node has thousands of children to scan) and needs no automaton to build.
+        """
+        found: list[tuple[int, int, str]] = []
+        names = self._raw_names
+        lengths_at = self._lengths_at
+        size = len(text)
+        for start in range(size - 1):
+            lengths = lengths_at.get(text[start : start + 2])
+            if lengths is None:
+                continue
+            for length in lengths:
+                end = start + length
+                if end > size:
+                    break
+                key = text[start:end]
+                if key in names:
+                    found.append((start, end, key))
+        return found
 
     def readings(self, name: str) -> NameReadings | None:
         """The readings of ``name``, built on first use and kept (most names are never seen)."""
@@ -200,7 +246,7 @@ def get_division(code: str) -> Division | None:
 def children(code: str | None = None) -> list[Division]:
     """The units directly under ``code`` (None: the provinces), in code order."""
     gazetteer = get_gazetteer()
-    return [d for child in gazetteer.children.get(code, []) if (d := gazetteer.division(child)) is not None]
+    return [d for child in gazetteer.children.get(code, ()) if (d := gazetteer.division(child)) is not None]
 
 
 def iter_divisions() -> Iterator[Division]:

@@ -138,7 +138,7 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
             reasons.append(messages.reason(ReasonCode.MISSING_CITY))
         # Cities with no county level (东莞, 中山, 儋州, 嘉峪关): the city is enough.
         city_has_counties = city_code is None or any(
-            gazetteer.level_of[c] == 2 for c in gazetteer.children.get(city_code, [])
+            gazetteer.level_of[c] == 2 for c in gazetteer.children.get(city_code, ())
         )
         if rules.require_district and district is None and city_has_counties:
             reasons.append(messages.reason(ReasonCode.MISSING_DISTRICT))
