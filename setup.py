@@ -6,8 +6,9 @@ sources run unchanged without compiling: set ``ADDRCHECK_NO_COMPILE=1`` before i
 platform without a C compiler or while editing these modules in an editable install (an in-place
 extension shadows its ``.py``; ``tests/core/test_compiled.py`` fails when one is older than its source).
 
-Not compiled: ``models.py`` and ``policy.py`` (mypyc's frozen dataclasses cannot be pickled, and the
-audit workers pickle results and policies), and everything outside the parse path.
+Not compiled: ``policy.py`` (mypyc's frozen dataclasses cannot be pickled without a ``__reduce__``,
+which the result types in models.py have, and the audit workers pickle policies), and everything
+outside the parse path.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ COMPILED_MODULES = [
     "addrcheck/admin.py",
     "addrcheck/street.py",
     "addrcheck/messages.py",
+    "addrcheck/models.py",
     "addrcheck/parse.py",
     "addrcheck/validate.py",
 ]

@@ -6,7 +6,7 @@ After validation, use ``normalized`` and the components; ``original`` is kept on
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -91,6 +91,12 @@ class Severity(StrEnum):
 Span = tuple[int, int]
 
 
+def _constructor_call(instance: Any) -> tuple[Any, ...]:
+    """How to pickle a result: call the constructor again. The frozen dataclasses' default path sets
+    fields after construction, which the compiled (mypyc) build's frozen classes refuse."""
+    return (type(instance), tuple(getattr(instance, f.name) for f in fields(instance)))
+
+
 @dataclass(frozen=True, slots=True)
 class Component:
     """One part of an address.
@@ -103,6 +109,9 @@ class Component:
     code: str | None
     span: Span | None
     origin: Origin
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _constructor_call(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +129,9 @@ class Reason:
     message_en: str
     span: Span | None = None
     severity: Severity = Severity.ERROR
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _constructor_call(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +154,9 @@ class Candidate:
     town: str | None
     code: str
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _constructor_call(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "normalized": self.normalized,
@@ -160,6 +175,9 @@ class Unresolved:
     text: str
     span: Span
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _constructor_call(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "span": list(self.span)}
 
@@ -177,6 +195,9 @@ class ParseResult:
     def get(self, name: str) -> str | None:
         component = self.components.get(name)
         return component.value if component else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _constructor_call(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``POST /v1/addresses/parse``."""
@@ -218,6 +239,9 @@ class ValidationResult:
     def get(self, name: str) -> str | None:
         component = self.components.get(name)
         return component.value if component else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _constructor_call(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI (``check --json``) and the HTTP API."""
