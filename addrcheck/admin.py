@@ -47,7 +47,6 @@ _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of everything _SUFFIX_AFTER matches
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
-_SEPARATOR_TABLE = {ord(ch): "\x00" for ch in SEPARATORS}
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区).
 _SUFFIX_AFTER = (
     re.compile("街道办事处|街道|办事处|镇|乡"),
@@ -145,8 +144,7 @@ SuffixedMention = tuple[int, int, NameEntry, int, bool]
 def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None = None) -> AdminMatch:
     """Find the division chain in folded ``text``; ``blocked[i]`` marks characters already claimed."""
     result = AdminMatch()
-    marked = text.translate(_SEPARATOR_TABLE)
-    free = [ch == "\x00" for ch in marked]
+    free = [ch in SEPARATORS for ch in text]
     if blocked is not None:
         free = [f or b for f, b in zip(free, blocked, strict=True)]
         if not any(blocked):

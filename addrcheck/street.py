@@ -11,13 +11,12 @@ runs across a word that closes another part (镇, 村, 城, 大厦, 3楼...), an
 before its suffix, else the front is another place (胡家埭振兴路: village + road); both rules were
 measured on the CCKS train split (road F1 0.807 -> 0.898 there; dev untouched until the end).
 Unclaimed runs are named by their ending (村/社区: community), with assist words (对面, 附近) cut off.
-Patterns whose closing characters do not occur in the text are skipped, which keeps the scan cheap.
+A pattern is not tried past the last place its closing characters occur, which keeps the scan cheap.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from addrcheck.models import COMPONENT_NAMES
 from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, normalize_number
@@ -71,6 +70,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], frozenset[str] | None], ...] = tupl
         ("room", f"{_NUMX}(?:室|房|号房|号)|[A-Z]?[0-9]{{3,5}}$"),
     )
 )
+# Pattern indices by the closing characters they need.
+_NEEDED_BY: dict[str, tuple[int, ...]] = {
+    ch: tuple(i for i, (_, _, needs) in enumerate(_PATTERNS) if needs is not None and ch in needs)
+    for ch in set().union(*(needs for _, _, needs in _PATTERNS if needs is not None))
+}
 # Words that end another part: a road name never runs across them, so a road match that contains one starts
 # after it (模具城金型路 is a POI and a road, 龙港镇兴安街 a town and a road).
 _ROAD_BARRIER = re.compile(
@@ -127,12 +131,19 @@ def _run_kind(chunk: str) -> str | None:
     return "poi"
 
 
-@dataclass(frozen=True, slots=True)
 class StreetPart:
-    name: str
-    value: str
-    start: int
-    end: int
+    """One part found below the township (internal: parse() turns it into a Component)."""
+
+    __slots__ = ("end", "name", "start", "value")
+
+    def __init__(self, name: str, value: str, start: int, end: int) -> None:
+        self.name = name
+        self.value = value
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"StreetPart({self.name!r}, {self.value!r}, {self.start}, {self.end})"
 
 
 def parse_street(
@@ -152,12 +163,15 @@ def parse_street(
         if leftover is not None and leftover.end() < end:
             other.append((start, leftover.end()))
             position = leftover.end()
-    present = set(text[start:end])
-    # Only the patterns whose closing words can occur in this text are worth trying at each position.
+    # A pattern is worth trying only up to the last place one of its closing characters occurs.
+    last_needed = [-1] * len(_PATTERNS)
+    for i in range(start, end):
+        for index in _NEEDED_BY.get(text[i], ()):
+            last_needed[index] = i
     patterns = [
-        (name, pattern)
-        for name, pattern, needs in _PATTERNS
-        if needs is None or not needs.isdisjoint(present)
+        (name, pattern, end if needs is None else last_needed[index])
+        for index, (name, pattern, needs) in enumerate(_PATTERNS)
+        if needs is None or last_needed[index] >= 0
     ]
     while position < end:
         if text[position] in SEPARATORS:
@@ -166,8 +180,8 @@ def parse_street(
                 pending = -1
             position += 1
             continue
-        for name, pattern in patterns:
-            if name in seen:
+        for name, pattern, last in patterns:
+            if last < position or name in seen:
                 continue
             if name == "town" and (town_known or parts):
                 continue

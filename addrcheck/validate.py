@@ -137,10 +137,14 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
         if rules.require_city and "city" not in found and not no_city_level:
             reasons.append(messages.reason(ReasonCode.MISSING_CITY))
         # Cities with no county level (东莞, 中山, 儋州, 嘉峪关): the city is enough.
-        city_has_counties = city_code is None or any(
-            gazetteer.level_of[c] == 2 for c in gazetteer.children.get(city_code, ())
-        )
-        if rules.require_district and district is None and city_has_counties:
+        if (
+            rules.require_district
+            and district is None
+            and (
+                city_code is None
+                or any(gazetteer.level_of[c] == 2 for c in gazetteer.children.get(city_code, ()))
+            )
+        ):
             reasons.append(messages.reason(ReasonCode.MISSING_DISTRICT))
         if rules.require_town and "town" not in found:
             reasons.append(messages.reason(ReasonCode.MISSING_TOWN))
