@@ -76,3 +76,34 @@ def test_results_pickle_and_copy(address: str) -> None:
     for result in (addrcheck.validate(address), addrcheck.parse(address)):
         assert pickle.loads(pickle.dumps(result)) == result
         assert copy.deepcopy(result) == result
+
+
+def test_written_constructors_match_the_fields() -> None:
+    """models.py writes its constructors out for speed; each must take exactly the dataclass fields, with
+    the same defaults, and set every one (read from the source: a compiled __init__ has no signature)."""
+    import ast
+
+    tree = ast.parse((REPO_ROOT / "addrcheck" / "models.py").read_text(encoding="utf-8"))
+    checked = 0
+    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        fields = [
+            (item.target.id, ast.dump(item.value) if item.value else None)
+            for item in cls.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+        ]
+        init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+        if not fields or init is None:
+            continue
+        arguments = init.args.args[1:]
+        defaults = [None] * (len(arguments) - len(init.args.defaults)) + [
+            ast.dump(d) for d in init.args.defaults
+        ]
+        assert [(a.arg, d) for a, d in zip(arguments, defaults, strict=True)] == fields, cls.name
+        assigned = [
+            call.args[1].value
+            for call in ast.walk(init)
+            if isinstance(call, ast.Call) and isinstance(call.args[1:2] and call.args[1], ast.Constant)
+        ]
+        assert assigned == [name for name, _ in fields], cls.name
+        checked += 1
+    assert checked >= 6
