@@ -46,6 +46,7 @@ _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of everything _SUFFIX_AFTER matches
+_TOWN_SUFFIXES = ("街道", "镇", "乡")
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区).
 _SUFFIX_AFTER = (
@@ -137,8 +138,9 @@ class _Gaps:
 
 
 Mention = tuple[int, int, str, NameReadings]
-# start, end, reading, how many townships share the name, and whether a county is written as a town
-SuffixedMention = tuple[int, int, NameEntry, int, bool]
+# start, end, reading, how many townships share the name, whether a county is written as a town, and
+# whether the reading counts only where its county or city is named (a township's former suffix)
+SuffixedMention = tuple[int, int, NameEntry, int, bool, bool]
 
 
 def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None = None) -> AdminMatch:
@@ -273,9 +275,22 @@ def _drop_repeats(
 
 
 def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[SuffixedMention]:
-    """Short names written with a division suffix that is not their own (余杭镇, 瓯北镇 for ...街道)."""
+    """Names written with a division suffix that is not their own: short names (余杭镇, 瓯北镇 for ...街道)
+    and townships under their former suffix (新街镇 for 新街街道)."""
     found: list[SuffixedMention] = []
     for start, end, key, readings in mentions:
+        # A township written with the suffix it had before (萧山区新街镇: 新街街道 since 2004): read the name
+        # with each other township suffix too, where its county or city is named (never bare: 城西街道 alone
+        # must not turn into the 城西镇s of the country).
+        own_suffix = next((s for s in _TOWN_SUFFIXES if key.endswith(s)), "")
+        if own_suffix and len(key) - len(own_suffix) >= 2:
+            stem = key[: -len(own_suffix)]
+            for other in _TOWN_SUFFIXES:
+                renamed = gazetteer.readings(stem + other) if other != own_suffix else None
+                if renamed is not None:
+                    for entry in renamed.towns:
+                        if entry.kind == KIND_FULL:
+                            found.append((start, end, entry, len(renamed.towns), False, True))
         if text[end : end + 1] not in _SUFFIX_STARTS:
             continue
         by_level: dict[int, re.Match[str] | None] = {}
@@ -291,29 +306,32 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
             same = gazetteer.readings(key + suffix.group())
             if same is not None and any(e.code == entry.code for e in (*same.upper, *same.towns)):
                 continue  # 余杭区 is already a full name of its own
-            found.append((start, suffix.end(), entry, len(readings.towns), False))
+            found.append((start, suffix.end(), entry, len(readings.towns), False, False))
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
+        # ...but not when the name with that suffix is a township of the county itself (临平区临平街道).
         for entry in readings.upper:
             if entry.kind == KIND_ALIAS and entry.level == DISTRICT:
                 town_suffix = _SUFFIX_AFTER[0].match(text, end)
-                if town_suffix is not None:
-                    found.append((start, town_suffix.end(), entry, len(readings.towns), True))
+                if town_suffix is None:
+                    continue
+                written = gazetteer.readings(key + town_suffix.group())
+                if written is not None and entry.code in written.towns_under:
+                    continue
+                found.append((start, town_suffix.end(), entry, len(readings.towns), True, False))
     return found
 
 
 def _suffixed_nodes(suffixed: list[SuffixedMention], present: set[str], gazetteer: Gazetteer) -> list[Node]:
     nodes = []
-    for start, end, entry, namesakes, former_town in suffixed:
+    for start, end, entry, namesakes, former_town, needs_context in suffixed:
         if former_town:
             # Weaker than the township reading of the same text: it wins only where the county it grew out
             # of is named just before it, through that county's transfer reading (see _best_chains).
             score = _base_score(KIND_FULL, end - start) - 2.0
             nodes.append(Node(start, end, entry, score, suffixed=True, former_town=True))
         # Like an official name: a township counts bare when few share its name (瓯北镇), else needs context.
-        elif (
-            entry.level < TOWN
-            or namesakes <= _MAX_TOWN_READINGS
-            or any(a in present for a in gazetteer.ancestors[entry.code])
+        elif ((entry.level < TOWN or namesakes <= _MAX_TOWN_READINGS) and not needs_context) or any(
+            a in present for a in gazetteer.ancestors[entry.code]
         ):
             nodes.append(Node(start, end, entry, _base_score(KIND_FULL, end - start) - 0.5, suffixed=True))
     return nodes

@@ -91,7 +91,9 @@ def parse(text: str, /) -> ParseResult:
     if town is not None and town.code is None:
         readings = gazetteer.readings(town.value)
         elsewhere = readings.towns if readings else ()
-        if elsewhere:
+        # A township name alone (城西街道: dozens of them) contradicts nothing: the policy asks for the
+        # levels above it.
+        if elsewhere and admin.chain:
             # A real township, but not under the divisions named before it.
             notes.append(
                 messages.reason(
@@ -103,7 +105,7 @@ def parse(text: str, /) -> ParseResult:
                     context=_describe(components),
                 )
             )
-        else:
+        elif not elsewhere:
             notes.append(
                 messages.reason(
                     ReasonCode.UNKNOWN_REGION, town.span, name=town.value, severity=Severity.WARNING
