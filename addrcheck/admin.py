@@ -42,6 +42,9 @@ _ROAD_AFTER = re.compile(
 )
 # How many same-named townships a bare township name may stand for before it tells us nothing.
 _MAX_TOWN_READINGS = 4
+# A full name far from its parent still joins the chain (杭州电子科技大学...临安青山湖街道: the POI between
+# them costs at most this much); short names never do.
+_MAX_GAP_PENALTY = 3.0
 _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
@@ -401,7 +404,7 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             gap = gaps(previous.end, node.start)
             if gap and short:
                 continue  # short names must follow their parent directly (杭州余杭, not 杭州...余杭)
-            candidate = best[j] + node.score - (1.0 + 0.5 * gap if gap else 0.0)
+            candidate = best[j] + node.score - (min(1.0 + 0.5 * gap, _MAX_GAP_PENALTY) if gap else 0.0)
             if candidate > top + _EPSILON:
                 top, parent = candidate, j
         best.append(top)
