@@ -146,11 +146,10 @@ def test_parse_rejects_non_str() -> None:
         ("浙江省杭州市萧山区新街镇春潮路8号", "新街街道", "萧山区"),
         # 临平街道 is a township of 临平区, not 临平区 written as the town it grew from (as 龙港镇 is).
         ("浙江省杭州市余杭区临平街道运河东湖北路8号", "临平街道", "临平区"),
-        (
-            "城西街道人民路1号",
-            "城西街道",
-            None,
-        ),  # dozens of 城西街道: no guess, and no former-suffix readings
+        # A long POI between the city and the township (the university's name opens with 杭州).
+        ("杭州电子科技大学信息工程学院临安青山湖街道胜联路8号", "青山湖街道", "临安区"),
+        # Dozens of 城西街道: no guess, and no former-suffix readings.
+        ("城西街道人民路1号", "城西街道", None),
     ],
 )
 def test_townships(text: str, town: str | None, district: str | None) -> None:
