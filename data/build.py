@@ -201,7 +201,9 @@ def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, 
             if row["状态"] == "在用":
                 continue
             name, level = row["名称"], level_of[row["级别"]]
-            if name in GENERIC_HISTORICAL or name in current_names or len(name) < 3:
+            # Two characters are too little to be sure of, except a retired county: 郫县, 鄞县, 盘县 are
+            # still written, and 县 says what they are (two-character 区 and 市 are words: 北区, 沙市).
+            if name in GENERIC_HISTORICAL or name in current_names or (len(name) < 3 and name[-1] != "县"):
                 continue
             succ = {s for s in successors(code) if units[s]["level"] == level}
             if not succ:

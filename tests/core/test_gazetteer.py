@@ -10,6 +10,7 @@ import pytest
 from addrcheck import data_version
 from addrcheck.gazetteer import (
     KIND_FULL,
+    KIND_HISTORICAL,
     KIND_TRANSFER,
     children,
     get_division,
@@ -93,9 +94,13 @@ def test_historical_names_map_to_todays_units() -> None:
         ("富阳市", {"330111"}),
         ("江干区", {"330102", "330114"}),
         ("下城区", {"330105"}),
+        ("郫县", {"510117"}),  # a two-character retired county (郫都区 since 2016)
     ]:
         readings = gazetteer.readings(old)
         assert readings is not None and {e.code for e in readings.upper} == new, old
+    for word in ("北区", "沙市"):  # two-character retired 区 and 市 names are words too: not read as places
+        word_readings = gazetteer.readings(word)
+        assert word_readings is None or all(e.kind != KIND_HISTORICAL for e in word_readings.upper), word
     laiwu = gazetteer.readings("莱芜市")
     assert laiwu is not None and "3701" in {e.code for e in laiwu.upper}
 
