@@ -49,6 +49,7 @@ _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of everything _SUFFIX_AFTER matches
+_PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区).
@@ -102,6 +103,7 @@ class AdminMatch:
     alternatives: list[list[Node]] = field(default_factory=list)  # other chains over the same text
     conflicts: list[Node] = field(default_factory=list)  # names the chain contradicts
     repeats: list[tuple[int, int]] = field(default_factory=list)  # 浙江省浙江省: the second one
+    placeholders: list[tuple[int, int]] = field(default_factory=list)  # 市辖区: names no unit
 
     @property
     def end(self) -> int:
@@ -150,6 +152,14 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     """Find the division chain in folded ``text``; ``blocked[i]`` marks characters already claimed."""
     result = AdminMatch()
     free = [ch in SEPARATORS for ch in text]
+    if "辖" in text:
+        # NBS placeholders pasted from drop-down lists (惠州市-市辖区-惠东) name nothing: free gaps.
+        for placeholder in _PLACEHOLDERS:
+            at = text.find(placeholder)
+            while at >= 0:
+                free[at : at + len(placeholder)] = [True] * len(placeholder)
+                result.placeholders.append((at, at + len(placeholder)))
+                at = text.find(placeholder, at + 1)
     if blocked is not None:
         free = [f or b for f, b in zip(free, blocked, strict=True)]
         if not any(blocked):

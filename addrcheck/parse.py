@@ -70,7 +70,7 @@ def parse(text: str, /) -> ParseResult:
     claimed = list(blocked)
     for node in (*admin.chain, *admin.conflicts):
         claimed[node.start : node.end] = [True] * (node.end - node.start)
-    for start, end in admin.repeats:
+    for start, end in (*admin.repeats, *admin.placeholders):
         claimed[start:end] = [True] * (end - start)
 
     unresolved: list[Unresolved] = []

@@ -155,3 +155,15 @@ def test_parse_rejects_non_str() -> None:
 def test_townships(text: str, town: str | None, district: str | None) -> None:
     result = addrcheck.parse(text)
     assert (result.get("town"), result.get("district")) == (town, district)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["浙江省-杭州市-市辖区-西湖文三路90号", "浙江省杭州市市辖区西湖区文三路90号"],
+)
+def test_placeholder_rows_name_nothing(text: str) -> None:
+    """市辖区 comes from NBS drop-down lists pasted whole: not a place, not unplaced text, not kept."""
+    result = addrcheck.parse(text)
+    assert result.get("district") == "西湖区"
+    assert result.normalized == "浙江省杭州市西湖区文三路90号"
+    assert result.unresolved == ()
