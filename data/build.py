@@ -36,7 +36,7 @@ MUNICIPALITY_EXTRA_GROUPS = {"5002": "5001"}
 MUNICIPALITIES = {"11", "12", "31", "50"}
 
 ROAD_SUFFIX = re.compile("(?:路|街|大道|巷|弄|胡同|道)$")
-TOWN_SUFFIXES = ("地区办事处", "街道办事处", "民族乡", "街道", "苏木", "镇", "乡")
+TOWN_SUFFIXES = ("地区办事处", "街道办事处", "民族乡", "街道", "地区", "苏木", "镇", "乡")  # 地区: Beijing (东小口地区)
 DISTRICT_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "新区", "区", "县", "市", "旗")
 # Historical names too generic to mean one place on their own.
 GENERIC_HISTORICAL = {"城区", "郊区", "矿区", "市辖区", "市区", "新区", "城关区", "县"}

@@ -148,6 +148,7 @@ def test_parse_rejects_non_str() -> None:
         ("浙江省杭州市余杭区临平街道运河东湖北路8号", "临平街道", "临平区"),
         # A long POI between the city and the township (the university's name opens with 杭州).
         ("杭州电子科技大学信息工程学院临安青山湖街道胜联路8号", "青山湖街道", "临安区"),
+        ("北京市朝阳区南磨房百子湾路16号", "南磨房地区", "朝阳区"),  # Beijing's 地区 townships, written short
         # Dozens of 城西街道: no guess, and no former-suffix readings.
         ("城西街道人民路1号", "城西街道", None),
     ],
