@@ -36,8 +36,25 @@ MUNICIPALITY_EXTRA_GROUPS = {"5002": "5001"}
 MUNICIPALITIES = {"11", "12", "31", "50"}
 
 ROAD_SUFFIX = re.compile("(?:路|街|大道|巷|弄|胡同|道)$")
-TOWN_SUFFIXES = ("地区办事处", "街道办事处", "民族乡", "街道", "地区", "苏木", "镇", "乡")  # 地区: Beijing (东小口地区)
+TOWN_SUFFIXES = (
+    "地区办事处",
+    "街道办事处",
+    "民族乡",
+    "街道",
+    "地区",
+    "苏木",
+    "镇",
+    "乡",
+)  # 地区: Beijing (东小口地区)
 DISTRICT_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "新区", "区", "县", "市", "旗")
+# Township names that are common words (NBS has townships called 工业园区, 经济开发区; 工业区街道 shortens to
+# 工业区): in an address they are a development zone, not that township. Still matched with their suffix
+# (东区街道) or their county before them (万安县工业园).
+GENERIC_TOWN_NAME = re.compile(
+    "(?:[东西南北中]|[一二三四五六七八九十0-9]+)?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区"
+    "|高新技术开发区|开发区|高新区|工业园区|工业园|工业区|工业集中区|产业园区|产业园|产业集聚区|园区|城区|片区"
+    "|新区|社区|农场|林场|矿区|区)"
+)
 # Historical names too generic to mean one place on their own.
 GENERIC_HISTORICAL = {"城区", "郊区", "矿区", "市辖区", "市区", "新区", "城关区", "县"}
 
@@ -302,10 +319,13 @@ def name_index(units: dict[str, dict[str, object]], history: list[list[object]])
     for code, unit in units.items():
         name, level, parent = str(unit["name"]), int(unit["level"]), unit["parent"]  # type: ignore[call-overload]
         # A municipality's city level (北京市 under 北京市) is implied by the province, never matched itself.
-        if not (level == CITY and parent in MUNICIPALITIES):
+        if not (level == CITY and parent in MUNICIPALITIES) and not (
+            level == TOWN and GENERIC_TOWN_NAME.fullmatch(name)
+        ):
             add(name, code, level, KIND_FULL)
         for alias in (*unit.get("short", []), *unit.get("aliases", [])):  # type: ignore[misc]
-            add(alias, code, level, KIND_ALIAS)
+            if not (level == TOWN and GENERIC_TOWN_NAME.fullmatch(alias)):
+                add(alias, code, level, KIND_ALIAS)
     for old_name, level, codes, year in history:
         for code in codes:  # type: ignore[attr-defined]
             add(str(old_name), code, int(level), KIND_HISTORICAL, str(year))  # type: ignore[call-overload]

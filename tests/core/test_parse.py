@@ -149,6 +149,8 @@ def test_parse_rejects_non_str() -> None:
         # A long POI between the city and the township (the university's name opens with 杭州).
         ("杭州电子科技大学信息工程学院临安青山湖街道胜联路8号", "青山湖街道", "临安区"),
         ("北京市朝阳区南磨房百子湾路16号", "南磨房地区", "朝阳区"),  # Beijing's 地区 townships, written short
+        # NBS has townships called 经济开发区 and 工业园区: in an address such words are a zone, not them.
+        ("台州经济开发区东环大道8号", None, None),
         # Dozens of 城西街道: no guess, and no former-suffix readings.
         ("城西街道人民路1号", "城西街道", None),
     ],
