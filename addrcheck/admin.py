@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from addrcheck.gazetteer import (
+    CITY,
     DISTRICT,
     KIND_ALIAS,
     KIND_FULL,
@@ -211,17 +212,19 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
 
 
 def _leading_town(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
-    """如城街道江苏省南通市如皋市...: a township written before the divisions it belongs to joins the chain."""
+    """如城街道江苏省南通市如皋市...: a township written before the divisions it belongs to joins the chain,
+    by its official name, when it is the only one of that name under the chain's county or city, even with
+    a shop or a zone between (洞桥镇上凌工业区宁波市鄞州...)."""
     chain = result.chain
     last = chain[-1]
-    if last.entry.level != DISTRICT or result.alternatives:
+    if last.entry.level not in (CITY, DISTRICT) or result.alternatives:
         return
     first = chain[0].start
     for start, end, _, readings in mentions:
-        if end > first or gaps(end, first) != 0:
+        if end > first:
             continue
         towns = [
-            e for e in readings.towns if e.kind == KIND_FULL and gazetteer.parent_of[e.code] == last.code
+            e for e in readings.towns if e.kind == KIND_FULL and last.code in gazetteer.ancestors[e.code]
         ]
         if len(towns) == 1:
             chain.append(Node(start, end, towns[0], 0.0))

@@ -142,6 +142,11 @@ def test_parse_rejects_non_str() -> None:
         ("浙江省杭州市余杭镇中泰工业园仙桥路1号", "余杭街道", "余杭区"),  # ...but 余杭镇 is still a township
         ("浙江省杭州市余杭区余杭镇金星二路5号", "余杭街道", "余杭区"),  # not a repeat of 余杭区
         ("如城街道江苏省南通市如皋市怡年西路5号", "如城街道", "如皋市"),  # township written first
+        (
+            "罗城头街道河北省邯郸市光明南大街199号",
+            "罗城头街道",
+            "邯山区",
+        ),  # ...before a chain ending at the city
         # 新街镇 became 新街街道 in 2004; other places still have a 新街镇, but none in 萧山区.
         ("浙江省杭州市萧山区新街镇春潮路8号", "新街街道", "萧山区"),
         # 临平街道 is a township of 临平区, not 临平区 written as the town it grew from (as 龙港镇 is).
