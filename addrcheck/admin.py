@@ -371,7 +371,12 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
             for entry in readings.towns:
                 if entry.kind == KIND_FULL:
                     chosen.setdefault(entry.code, entry)
-        unique = len(readings.towns) == 1 and not readings.upper
+        # ...nor one that is the start of a longer name (四季 in 四季青: the longer name is what is meant).
+        unique = (
+            len(readings.towns) == 1
+            and not readings.upper
+            and not any(m[0] == start and m[1] > end for m in mentions)
+        )
         if unique:
             chosen.setdefault(readings.towns[0].code, readings.towns[0])
         for entry in chosen.values():

@@ -133,6 +133,8 @@ def test_parse_rejects_non_str() -> None:
             "塘栖镇",
             "临平区",
         ),  # a short township name no other place has, opening the address
+        # 四季 alone is one township (四季镇, 陕西), but here it starts 四季青, which three places have.
+        ("四季青服装市场5号", None, None),
         # Hundreds of 城关镇: no township is guessed; 城关区 (拉萨 or 兰州) stays a name without a code.
         ("城关人民路1号", None, "城关区"),
         ("浙江省杭州市余杭区临平梧桐蓝山", "临平街道", "临平区"),  # 临平 has been its own district since 2021
