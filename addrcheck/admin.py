@@ -41,6 +41,9 @@ from addrcheck.text import SEPARATORS
 _ROAD_AFTER = re.compile(
     r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])"
 )
+_ROAD_AFTER_STARTS = frozenset(
+    "东西南北中路街大巷胡道弄里0123456789一二三四五六七八九十"
+)  # what it can start with
 # How many same-named townships a bare township name may stand for before it tells us nothing.
 _MAX_TOWN_READINGS = 4
 # A full name far from its parent still joins the chain (杭州电子科技大学...临安青山湖街道: the POI between
@@ -171,7 +174,11 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             continue
         readings = gazetteer.readings(key)
         # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
-        if readings is None or (_ROAD_AFTER.match(text, end) and not key.endswith(_DIVISION_ENDINGS)):
+        if readings is None or (
+            text[end : end + 1] in _ROAD_AFTER_STARTS
+            and _ROAD_AFTER.match(text, end)
+            and not key.endswith(_DIVISION_ENDINGS)
+        ):
             continue
         mentions.append((start, end, key, readings))
     if not mentions:
@@ -298,7 +305,9 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
         # A township written with the suffix it had before (萧山区新街镇: 新街街道 since 2004): read the name
         # with each other township suffix too, where its county or city is named (never bare: 城西街道 alone
         # must not turn into the 城西镇s of the country).
-        own_suffix = next((s for s in _TOWN_SUFFIXES if key.endswith(s)), "")
+        own_suffix = (
+            next((s for s in _TOWN_SUFFIXES if key.endswith(s)), "") if key.endswith(_TOWN_SUFFIXES) else ""
+        )
         if own_suffix and len(key) - len(own_suffix) >= 2:
             stem = key[: -len(own_suffix)]
             for other in _TOWN_SUFFIXES:

@@ -177,3 +177,16 @@ def test_placeholder_rows_name_nothing(text: str) -> None:
     assert result.get("district") == "西湖区"
     assert result.normalized == "浙江省杭州市西湖区文三路90号"
     assert result.unresolved == ()
+
+
+def test_road_after_quick_check_covers_the_pattern() -> None:
+    """admin.py tries the road-after pattern only where the next character can start it."""
+    from addrcheck.admin import _ROAD_AFTER, _ROAD_AFTER_STARTS
+
+    endings = ["", "路", "1路", "路街道", "街", "道", "巷", "同"]
+    starts = {
+        chr(code)
+        for code in [*range(0x20, 0x7F), *range(0x4E00, 0xA000)]
+        if any(_ROAD_AFTER.match(chr(code) + ending) for ending in endings)
+    }
+    assert starts <= _ROAD_AFTER_STARTS
