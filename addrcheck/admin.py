@@ -53,6 +53,7 @@ _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of everything _SUFFIX_AFTER matches
+_SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
@@ -155,7 +156,9 @@ SuffixedMention = tuple[int, int, NameEntry, int, bool, bool]
 def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None = None) -> AdminMatch:
     """Find the division chain in folded ``text``; ``blocked[i]`` marks characters already claimed."""
     result = AdminMatch()
-    free = [ch in SEPARATORS for ch in text]
+    free = [False] * len(text)
+    for separator in _SEPARATOR_RUN.finditer(text):  # few per address: cheaper than testing every character
+        free[separator.start() : separator.end()] = [True] * (separator.end() - separator.start())
     if "辖" in text:
         # NBS placeholders pasted from drop-down lists (惠州市-市辖区-惠东) name nothing: free gaps.
         for placeholder in _PLACEHOLDERS:

@@ -30,6 +30,7 @@ _CHINESE_DIGITS = {
 }
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMERAL = "零〇一二三四五六七八九十百千两"
+_NUMERAL_RUN = re.compile(f"[{CHINESE_NUMERAL}]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -63,4 +64,6 @@ def chinese_to_int(numeral: str) -> int | None:
 
 def normalize_number(token: str) -> str:
     """Rewrite the Chinese numerals inside a token as digits: 九十号 -> 90号, 三单元 -> 3单元."""
-    return re.sub(f"[{CHINESE_NUMERAL}]+", lambda m: str(chinese_to_int(m.group()) or m.group()), token)
+    if _NUMERAL_RUN.search(token) is None:
+        return token
+    return _NUMERAL_RUN.sub(lambda m: str(chinese_to_int(m.group()) or m.group()), token)
