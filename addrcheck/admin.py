@@ -68,7 +68,7 @@ _SUFFIX_AFTER = (
 class Node:
     """One reading of one mention: ``entry`` says which unit and how the text names it."""
 
-    __slots__ = ("end", "entry", "former_town", "score", "start", "suffixed", "unique")
+    __slots__ = ("end", "entry", "former_town", "score", "sole_in_province", "start", "suffixed", "unique")
 
     def __init__(
         self,
@@ -79,6 +79,7 @@ class Node:
         suffixed: bool = False,
         unique: bool = False,
         former_town: bool = False,
+        sole_in_province: bool = False,
     ) -> None:
         self.start = start
         self.end = end
@@ -87,6 +88,7 @@ class Node:
         self.suffixed = suffixed  # a short name with a division suffix (余杭镇): as strong as a full name
         self.unique = unique  # the name means this unit and nothing else in the country (塘栖, 集士港)
         self.former_town = former_town  # a county written as the town it grew from (龙港镇 for 龙港市)
+        self.sole_in_province = sole_in_province  # no other township of its province has the name
 
     @property
     def short(self) -> bool:
@@ -392,7 +394,10 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
         if unique:
             chosen.setdefault(readings.towns[0].code, readings.towns[0])
         for entry in chosen.values():
-            nodes.append(Node(start, end, entry, _base_score(entry.kind, length), unique=unique))
+            sole = len(readings.towns_under.get(entry.code[:2], ())) == 1
+            nodes.append(
+                Node(start, end, entry, _base_score(entry.kind, length), unique=unique, sole_in_province=sole)
+            )
     return nodes
 
 
@@ -429,8 +434,13 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             )
             if (previous.entry.code not in ancestors or node.former_town) and not confirms:
                 continue
-            if short and entry.level == TOWN and previous.entry.level == PROVINCE:
-                continue  # a short township name right after a province (浙江省鼓楼) is a coincidence
+            if (
+                short
+                and entry.level == TOWN
+                and previous.entry.level == PROVINCE
+                and not node.sole_in_province
+            ):
+                continue  # a short township name right after a province that has several (浙江省白云) is a coincidence
             gap = gaps(previous.end, node.start)
             if gap and short:
                 continue  # short names must follow their parent directly (杭州余杭, not 杭州...余杭)

@@ -135,6 +135,9 @@ def test_parse_rejects_non_str() -> None:
         ),  # a short township name no other place has, opening the address
         # 四季 alone is one township (四季镇, 陕西), but here it starts 四季青, which three places have.
         ("四季青服装市场5号", None, None),
+        # Right after its province, a short township name counts when no other township there has it...
+        ("浙江省大溪中岙村8号", "大溪镇", "温岭市"),
+        ("浙江省白云中山路1号", None, None),  # ...not 白云 (five townships in 浙江 have it)
         # Hundreds of 城关镇: no township is guessed; 城关区 (拉萨 or 兰州) stays a name without a code.
         ("城关人民路1号", None, "城关区"),
         ("浙江省杭州市余杭区临平梧桐蓝山", "临平街道", "临平区"),  # 临平 has been its own district since 2021
