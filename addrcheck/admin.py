@@ -20,7 +20,6 @@ Ties are never settled silently:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from addrcheck.gazetteer import (
     CITY,
@@ -102,15 +101,20 @@ class Node:
         return f"Node({self.start}, {self.end}, {self.entry.code}, kind={self.entry.kind})"
 
 
-@dataclass(slots=True)
 class AdminMatch:
-    """What the admin pass found: the chosen chain, any other equally good readings, and conflicts."""
+    """What the admin pass found: the chosen chain, any other equally good readings, and conflicts.
 
-    chain: list[Node] = field(default_factory=list)
-    alternatives: list[list[Node]] = field(default_factory=list)  # other chains over the same text
-    conflicts: list[Node] = field(default_factory=list)  # names the chain contradicts
-    repeats: list[tuple[int, int]] = field(default_factory=list)  # 浙江省浙江省: the second one
-    placeholders: list[tuple[int, int]] = field(default_factory=list)  # 市辖区: names no unit
+    A plain class, not a dataclass: a generated ``__init__`` would run interpreted in the compiled build.
+    """
+
+    __slots__ = ("alternatives", "chain", "conflicts", "placeholders", "repeats")
+
+    def __init__(self) -> None:
+        self.chain: list[Node] = []
+        self.alternatives: list[list[Node]] = []  # other chains over the same text
+        self.conflicts: list[Node] = []  # names the chain contradicts
+        self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
+        self.placeholders: list[tuple[int, int]] = []  # 市辖区: names no unit
 
     @property
     def end(self) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from addrcheck.text import SEPARATORS
@@ -32,11 +31,20 @@ SURNAMES = frozenset(
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
-@dataclass(frozen=True, slots=True)
 class Contact:
-    phone: tuple[str, int, int] | None  # (normalised number, start, end)
-    name: tuple[str, int, int] | None
-    labels: list[tuple[int, int]]
+    """What find_contact found (a plain class: a dataclass __init__ runs interpreted when compiled)."""
+
+    __slots__ = ("labels", "name", "phone")
+
+    def __init__(
+        self,
+        phone: tuple[str, int, int] | None,  # (normalised number, start, end)
+        name: tuple[str, int, int] | None,
+        labels: list[tuple[int, int]],
+    ) -> None:
+        self.phone = phone
+        self.name = name
+        self.labels = labels
 
 
 def _is_boundary(text: str, position: int) -> bool:
