@@ -43,6 +43,20 @@ _NEEDS: dict[str, frozenset[str] | None] = {
     "floor": frozenset("层楼F"),
     "room": None,
 }
+# Characters every match of the pattern starts with (None: any): the number-led parts are not tried at
+# the Han characters that make up most of an address.
+_NUMBER_START = frozenset("0123456789" + CHINESE_NUMERAL)
+_STARTS: dict[str, frozenset[str] | None] = {
+    "town": None,
+    "devzone": None,
+    "community": None,
+    "road": None,
+    "road_number": _NUMBER_START,
+    "building": _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    "unit": _NUMBER_START,
+    "floor": _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    "room": _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+}
 _PATTERNS: tuple[tuple[str, re.Pattern[str], frozenset[str] | None], ...] = tuple(
     (name, re.compile(pattern), _NEEDS[name])
     for name, pattern in (
@@ -169,19 +183,20 @@ def parse_street(
         for index in _NEEDED_BY.get(text[i], ()):
             last_needed[index] = i
     patterns = [
-        (name, pattern, end if needs is None else last_needed[index])
+        (name, pattern, end if needs is None else last_needed[index], _STARTS[name])
         for index, (name, pattern, needs) in enumerate(_PATTERNS)
         if needs is None or last_needed[index] >= 0
     ]
     while position < end:
-        if text[position] in SEPARATORS:
+        here = text[position]
+        if here in SEPARATORS:
             if pending >= 0:
                 other.append((pending, position))
                 pending = -1
             position += 1
             continue
-        for name, pattern, last in patterns:
-            if last < position or name in seen:
+        for name, pattern, last, starts in patterns:
+            if last < position or name in seen or (starts is not None and here not in starts):
                 continue
             if name == "town" and (town_known or parts):
                 continue
