@@ -338,7 +338,7 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
             if suffix is None:
                 continue
             same = gazetteer.readings(key + suffix.group())
-            if same is not None and any(e.code == entry.code for e in (*same.upper, *same.towns)):
+            if same is not None and entry.code in same.codes:
                 continue  # 余杭区 is already a full name of its own
             found.append((start, suffix.end(), entry, len(readings.towns), False, False))
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
@@ -493,13 +493,12 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         start, end, _, readings = mention
         if overlaps((start, end), used):
             continue
-        entries = (*readings.upper, *readings.towns)
-        if any(e.kind != KIND_ALIAS and e.code in codes for e in entries):
-            result.repeats.append((start, end))  # the chain's own unit named again later (浙江省...浙江省)
-        elif any(e.code in codes for e in entries):
-            own_short.append((start, end))
-        else:
+        if readings.codes.isdisjoint(codes):
             others.append(mention)
+        elif any(e.kind != KIND_ALIAS and e.code in codes for e in (*readings.upper, *readings.towns)):
+            result.repeats.append((start, end))  # the chain's own unit named again later (浙江省...浙江省)
+        else:
+            own_short.append((start, end))
     # Short names of the chain's own units are repeats too when they run on from another repeat
     # (宝安区深圳宝安区: 深圳), but not when only the chain is next to them (杭州市西湖区杭州大厦 is a POI).
     runs = [*result.repeats, *((n.start, n.end) for n in result.conflicts)]

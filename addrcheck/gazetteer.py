@@ -78,7 +78,7 @@ class NameEntry:
 class NameReadings:
     """Every reading of one name, split the way the parser needs them."""
 
-    __slots__ = ("has_full", "towns", "towns_under", "upper", "upper_scope")
+    __slots__ = ("codes", "has_full", "towns", "towns_under", "upper", "upper_scope")
 
     def __init__(
         self,
@@ -87,12 +87,14 @@ class NameReadings:
         upper_scope: frozenset[str],
         has_full: bool,
         towns_under: dict[str, tuple[NameEntry, ...]],
+        codes: frozenset[str],
     ) -> None:
         self.upper = upper  # province, city and county readings
         self.towns = towns
         self.upper_scope = upper_scope  # the upper readings' codes and their ancestors
         self.has_full = has_full  # the name is the official name of some unit
         self.towns_under = towns_under  # township readings by each of their ancestors
+        self.codes = codes  # every unit the name can mean
 
 
 class _Ancestors(dict[str, tuple[str, ...]]):
@@ -191,6 +193,7 @@ class Gazetteer:
                 towns_under={code: tuple(group) for code, group in under.items()},
                 upper_scope=frozenset(scope),
                 has_full=any(e.kind == KIND_FULL for e in entries),
+                codes=frozenset(e.code for e in entries),
             )
             self._readings[name] = found
         return found
