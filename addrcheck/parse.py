@@ -176,7 +176,8 @@ def _place_admin(
                 span, origin = components["province"].span, components["province"].origin
             components[level] = Component(name, code, span, origin)
             continue
-        origin = _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
+        # Written with another suffix (余杭镇, 新街镇 for 新街街道): not the canonical name, so an alias.
+        origin = Origin.ALIAS if node.suffixed else _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
         components[level] = Component(name, code, (node.start, node.end), origin)
         # A retired name that several of today's units share is reported once, as AMBIGUOUS_REGION.
         position = admin.chain.index(node)

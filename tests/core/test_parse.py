@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import addrcheck
+from addrcheck import Origin
 
 PARTS = [
     (
@@ -193,3 +194,12 @@ def test_road_after_quick_check_covers_the_pattern() -> None:
         if any(_ROAD_AFTER.match(chr(code) + ending) for ending in endings)
     }
     assert starts <= _ROAD_AFTER_STARTS
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [("浙江省杭州市萧山区新街镇春潮路8号", "新街街道"), ("浙江省杭州市余杭区余杭镇金星二路5号", "余杭街道")],
+)
+def test_township_under_another_suffix_is_an_alias(text: str, town: str) -> None:
+    component = addrcheck.parse(text).components["town"]
+    assert (component.value, component.origin) == (town, Origin.ALIAS)
