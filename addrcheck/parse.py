@@ -22,6 +22,8 @@ from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
 _CONTACT = ("contact_name", "phone")
+# parse() reads at most this many characters (validate() stops at the policy's max_length, 200 by default).
+MAX_PARSE_LENGTH = 1000
 _ORIGIN_OF_KIND = {
     KIND_FULL: Origin.EXPLICIT,
     KIND_HISTORICAL: Origin.HISTORICAL,
@@ -40,11 +42,29 @@ def parse(text: str, /) -> ParseResult:
         and how each was found. Divisions above the finest one named are inferred when unique.
         ``candidates`` lists every reading of an ambiguous region; ``unresolved`` the text not placed.
 
+        Text over MAX_PARSE_LENGTH (1,000) characters is not parsed: a TOO_LONG note, all of it unresolved.
+
     Raises:
         TypeError: if ``text`` is not a ``str`` (bytes must be decoded by the caller).
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}")
+    if len(text) > MAX_PARSE_LENGTH:
+        # Nothing this long is an address; parsing it would only cost time (a hostile paste).
+        return ParseResult(
+            original=text,
+            normalized="",
+            components={},
+            unresolved=(Unresolved(text, (0, len(text))),),
+            notes=(
+                messages.reason(
+                    ReasonCode.TOO_LONG,
+                    (MAX_PARSE_LENGTH, len(text)),
+                    length=len(text),
+                    limit=MAX_PARSE_LENGTH,
+                ),
+            ),
+        )
     gazetteer = get_gazetteer()
     folded = fold(text)
     length = len(folded)

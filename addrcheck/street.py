@@ -41,8 +41,10 @@ _NEEDS: dict[str, frozenset[str] | None] = {
     "building": frozenset("楼栋幢座院#"),
     "unit": frozenset("元"),
     "floor": frozenset("层楼F"),
-    "room": None,
+    "room": frozenset("室房号"),  # ...or its last 3-5 digits, at the very end (see _TAIL)
 }
+# Patterns that can also match, without a closing character, this close to the end of the text.
+_TAIL = {"room": 6}
 # Characters every match of the pattern starts with (None: any): the number-led parts are not tried at
 # the Han characters that make up most of an address.
 _NUMBER_START = frozenset("0123456789" + CHINESE_NUMERAL)
@@ -183,9 +185,9 @@ def parse_street(
         for index in _NEEDED_BY.get(text[i], ()):
             last_needed[index] = i
     patterns = [
-        (name, pattern, end if needs is None else last_needed[index], _STARTS[name])
+        (name, pattern, end if needs is None else last_needed[index], end - _TAIL.get(name, 0), _STARTS[name])
         for index, (name, pattern, needs) in enumerate(_PATTERNS)
-        if needs is None or last_needed[index] >= 0
+        if needs is None or last_needed[index] >= 0 or name in _TAIL
     ]
     while position < end:
         here = text[position]
@@ -195,8 +197,8 @@ def parse_street(
                 pending = -1
             position += 1
             continue
-        for name, pattern, last, starts in patterns:
-            if last < position or name in seen or (starts is not None and here not in starts):
+        for name, pattern, last, tail_from, starts in patterns:
+            if (last < position < tail_from) or name in seen or (starts is not None and here not in starts):
                 continue
             if name == "town" and (town_known or parts):
                 continue

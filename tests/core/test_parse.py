@@ -203,3 +203,13 @@ def test_road_after_quick_check_covers_the_pattern() -> None:
 def test_township_under_another_suffix_is_an_alias(text: str, town: str) -> None:
     component = addrcheck.parse(text).components["town"]
     assert (component.value, component.origin) == (town, Origin.ALIAS)
+
+
+def test_text_over_the_parse_limit_is_not_parsed_and_nothing_is_lost() -> None:
+    from addrcheck.parse import MAX_PARSE_LENGTH
+
+    text = "浙江省杭州市" * (MAX_PARSE_LENGTH // 6 + 1)
+    result = addrcheck.parse(text)
+    assert [note.code for note in result.notes] == [addrcheck.ReasonCode.TOO_LONG]
+    assert result.components == {}
+    assert [(item.text, item.span) for item in result.unresolved] == [(text, (0, len(text)))]
