@@ -1,4 +1,4 @@
-"""CPU instructions per address, counted by valgrind's callgrind: a speed figure the machine's load cannot move.
+"""CPU instructions per address, counted by valgrind's callgrind: a speed figure the machine's load does not move.
 
 Usage (from the repository root; needs valgrind, Debian package ``valgrind``)::
 
@@ -9,12 +9,14 @@ address, one that also runs ``--count`` addresses of ``final_test.txt`` (from th
 bench/speed.py calls each system). The difference divided by the count is the instructions per address,
 import and data load excluded. Slow: valgrind runs about 50 times slower than the CPU (2 minutes for both
 systems). Instructions are not seconds (cache misses and branch mispredictions differ between programs),
-but the count is the same on every run, so it shows whether a change made the parser faster.
+and the count still moves a little between runs (addrcheck about 1%, cpca up to 10%: memory layout), but
+far less than timings on a shared machine, so it shows whether a change made the parser faster.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -55,7 +57,9 @@ def instructions(system: str, count: int) -> int:
             "--count",
             str(count),
         ]
-        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        # A fixed hash seed: set and dict order, and so the work done, is then the same on every run.
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False, env=env)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode != 0 or found is None:
         raise RuntimeError(f"{system} under valgrind failed ({done.returncode}):\n{done.stderr[-2000:]}")
