@@ -40,9 +40,8 @@ from addrcheck.text import SEPARATORS
 _ROAD_AFTER = re.compile(
     r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])"
 )
-_ROAD_AFTER_STARTS = frozenset(
-    "东西南北中路街大巷胡道弄里0123456789一二三四五六七八九十"
-)  # what it can start with
+# The characters a _ROAD_AFTER match can start with: the pattern is tried only after one of them.
+_ROAD_AFTER_STARTS = frozenset("东西南北中路街大巷胡道弄里0123456789一二三四五六七八九十")
 # How many same-named townships a bare township name may stand for before it tells us nothing.
 _MAX_TOWN_READINGS = 4
 # A full name far from its parent still joins the chain (杭州电子科技大学...临安青山湖街道: the POI between
@@ -230,7 +229,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
 def _leading_town(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
     """如城街道江苏省南通市如皋市...: a township written before the divisions it belongs to joins the chain,
     by its official name, when it is the only one of that name under the chain's county or city, even with
-    a shop or a zone between (洞桥镇上凌工业区宁波市鄞州...)."""
+    a shop between, and with the county it gives when the chain stops at the city (罗城头街道河北省邯郸市)."""
     chain = result.chain
     last = chain[-1]
     if last.entry.level not in (CITY, DISTRICT) or result.alternatives:
@@ -314,9 +313,7 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
         # A township written with the suffix it had before (萧山区新街镇: 新街街道 since 2004): read the name
         # with each other township suffix too, where its county or city is named (never bare: 城西街道 alone
         # must not turn into the 城西镇s of the country).
-        own_suffix = (
-            next((s for s in _TOWN_SUFFIXES if key.endswith(s)), "") if key.endswith(_TOWN_SUFFIXES) else ""
-        )
+        own_suffix = next((s for s in _TOWN_SUFFIXES if key.endswith(s)), "")
         if own_suffix and len(key) - len(own_suffix) >= 2:
             stem = key[: -len(own_suffix)]
             for other in _TOWN_SUFFIXES:

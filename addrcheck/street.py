@@ -30,66 +30,71 @@ _NOT_NUMBER_WORD = "(?!号楼|栋|幢|单元|层|室)"
 _NAME = f"(?:(?![路街号巷弄栋幢室])[{_HAN}])"
 _NAME_OR_DIGIT = f"(?:(?![路街号巷弄栋幢室])[{_HAN}0-9])"
 
-# (component, pattern), tried in this order at each position.
-# Characters at least one of which every match of the pattern contains (None: no cheap test).
-_NEEDS: dict[str, frozenset[str] | None] = {
-    "town": frozenset("街镇乡"),
-    "devzone": frozenset("区园城"),
-    "community": frozenset("区会村"),
-    "road": frozenset("道街路同巷里弄线速"),
-    "road_number": frozenset("号弄號"),
-    "building": frozenset("楼栋幢座院#"),
-    "unit": frozenset("元"),
-    "floor": frozenset("层楼F"),
-    "room": frozenset("室房号"),  # ...or its last 3-5 digits, at the very end (see _TAIL)
-}
-# Patterns that can also match, without a closing character, this close to the end of the text.
-_TAIL = {"room": 6}
-# Characters every match of the pattern starts with (None: any): the number-led parts are not tried at
-# the Han characters that make up most of an address.
 _NUMBER_START = frozenset("0123456789" + CHINESE_NUMERAL)
-_STARTS: dict[str, frozenset[str] | None] = {
-    "town": None,
-    "devzone": None,
-    "community": None,
-    "road": None,
-    "road_number": _NUMBER_START,
-    "building": _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-    "unit": _NUMBER_START,
-    "floor": _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-    "room": _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-}
-_PATTERNS: tuple[tuple[str, re.Pattern[str], frozenset[str] | None], ...] = tuple(
-    (name, re.compile(pattern), _NEEDS[name])
-    for name, pattern in (
-        ("town", f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]))"),
-        (
-            "devzone",
-            f"(?:{_NAME}|[A-Z])(?:{_NAME_OR_DIGIT}|[A-Z]){{0,13}}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新技术开发区"
-            "|高新区|开发区|工业园区|工业园|产业园区|产业园|科技园|保税区|综合保税区|工业功能区|功能区|工业区|工业集中区|物流园区?|创业园|创意园|电商园|经济园|软件园|科技城|园区)",
-        ),
-        (
-            "community",
-            f"{_NAME}{_NAME_OR_DIGIT}{{0,9}}?(?:社区居委会|社区居民委员会|村民委员会|居委会|村委会|社区|新村|村(?![路街道镇委口]))"
-            f"(?:{_NUM}(?:组|队|社))?",
-        ),
-        (
-            "road",
-            f"(?:(?:[{_HAN}]{{1,10}}?[0-9]{{0,3}}|[0-9]+号?)(?:大道|大街|公路|胡同|路|街(?!道)|巷|(?<!街)道(?![办路])|里(?=[0-9]))"
-            f"|[{_HAN}]{{1,10}}?(?:弄|线|高速公路|高速)|[0-9A-Z]+(?:国道|省道|县道))"
-            "(?!村|社区|镇|乡)",
-        ),
-        ("road_number", f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}(?:院)?"),
-        ("building", f"(?:{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))"),
-        ("unit", f"{_NUM}单元"),
-        ("floor", f"(?:{_NUM}|[A-Z]?[0-9]+)(?:楼层|层|楼|F)(?![0-9]*号)"),
-        ("room", f"{_NUMX}(?:室|房|号房|号)|[A-Z]?[0-9]{{3,5}}$"),
-    )
+_NUMBER_OR_LETTER = _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+class _Part:
+    """A part's pattern, and what lets the scanner skip it cheaply.
+
+    ``needs``: characters at least one of which every match contains (its closing words), so the pattern
+    is not tried past the last of them; ``starts``: the characters every match starts with (None: any),
+    so the number-led parts are not tried at the Han characters that make up most of an address;
+    ``tail``: how close to the end of the text the pattern can match without a closing character.
+    """
+
+    __slots__ = ("name", "needs", "pattern", "starts", "tail")
+
+    def __init__(
+        self, name: str, pattern: str, needs: str, starts: frozenset[str] | None = None, tail: int = 0
+    ) -> None:
+        self.name = name
+        self.pattern = re.compile(pattern)
+        self.needs = frozenset(needs)
+        self.starts = starts
+        self.tail = tail
+
+
+# Tried in this order at each position.
+_PATTERNS: tuple[_Part, ...] = (
+    _Part(
+        "town", f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]))", "街镇乡"
+    ),
+    _Part(
+        "devzone",
+        f"(?:{_NAME}|[A-Z])(?:{_NAME_OR_DIGIT}|[A-Z]){{0,13}}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新技术开发区"
+        "|高新区|开发区|工业园区|工业园|产业园区|产业园|科技园|保税区|综合保税区|工业功能区|功能区|工业区|工业集中区|物流园区?|创业园|创意园|电商园|经济园|软件园|科技城|园区)",
+        "区园城",
+    ),
+    _Part(
+        "community",
+        f"{_NAME}{_NAME_OR_DIGIT}{{0,9}}?(?:社区居委会|社区居民委员会|村民委员会|居委会|村委会|社区|新村|村(?![路街道镇委口]))"
+        f"(?:{_NUM}(?:组|队|社))?",
+        "区会村",
+    ),
+    _Part(
+        "road",
+        f"(?:(?:[{_HAN}]{{1,10}}?[0-9]{{0,3}}|[0-9]+号?)(?:大道|大街|公路|胡同|路|街(?!道)|巷|(?<!街)道(?![办路])|里(?=[0-9]))"
+        f"|[{_HAN}]{{1,10}}?(?:弄|线|高速公路|高速)|[0-9A-Z]+(?:国道|省道|县道))"
+        "(?!村|社区|镇|乡)",
+        "道街路同巷里弄线速",
+    ),
+    _Part("road_number", f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}(?:院)?", "号弄號", _NUMBER_START),
+    _Part(
+        "building",
+        f"(?:{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))",
+        "楼栋幢座院#",
+        _NUMBER_OR_LETTER,
+    ),
+    _Part("unit", f"{_NUM}单元", "元", _NUMBER_START),
+    _Part("floor", f"(?:{_NUM}|[A-Z]?[0-9]+)(?:楼层|层|楼|F)(?![0-9]*号)", "层楼F", _NUMBER_OR_LETTER),
+    # A room closes on 室/房/号, or is the last 3-5 digits of the address (a tail of at most 6 characters).
+    _Part("room", f"{_NUMX}(?:室|房|号房|号)|[A-Z]?[0-9]{{3,5}}$", "室房号", _NUMBER_OR_LETTER, tail=6),
 )
 # Pattern indices by the closing characters they need.
 _NEEDED_BY: dict[str, tuple[int, ...]] = {
-    ch: tuple(i for i, (_, _, needs) in enumerate(_PATTERNS) if needs is not None and ch in needs)
-    for ch in set().union(*(needs for _, _, needs in _PATTERNS if needs is not None))
+    ch: tuple(i for i, part in enumerate(_PATTERNS) if ch in part.needs)
+    for ch in frozenset().union(*(part.needs for part in _PATTERNS))
 }
 # Words that end another part: a road name never runs across them, so a road match that contains one starts
 # after it (模具城金型路 is a POI and a road, 龙港镇兴安街 a town and a road).
@@ -185,9 +190,9 @@ def parse_street(
         for index in _NEEDED_BY.get(text[i], ()):
             last_needed[index] = i
     patterns = [
-        (name, pattern, end if needs is None else last_needed[index], end - _TAIL.get(name, 0), _STARTS[name])
-        for index, (name, pattern, needs) in enumerate(_PATTERNS)
-        if needs is None or last_needed[index] >= 0 or name in _TAIL
+        (part.name, part.pattern, last_needed[index], end - part.tail, part.starts)
+        for index, part in enumerate(_PATTERNS)
+        if last_needed[index] >= 0 or part.tail
     ]
     while position < end:
         here = text[position]

@@ -121,14 +121,13 @@ def test_every_character_is_placed_once(text: str, town_known: bool, split: bool
 
 def test_start_sets_cover_the_patterns() -> None:
     """street.py skips a pattern where the character cannot start it: every possible start is listed."""
-    from addrcheck.street import _PATTERNS, _STARTS
+    from addrcheck.street import _PATTERNS
 
     probes = [chr(c) for c in [*range(0x20, 0x7F), *range(0x4E00, 0xA000)]]
     tails = ["号", "号楼", "栋", "单元", "层", "楼", "室", "0号", "00", "000", "0单元"]
-    for name, pattern, _ in _PATTERNS:
-        starts = _STARTS[name]
-        if starts is None:
+    for part in _PATTERNS:
+        if part.starts is None:
             continue
         for ch in probes:
-            if any(pattern.match(ch + tail) for tail in tails):
-                assert ch in starts, (name, ch)
+            if any(part.pattern.match(ch + tail) for tail in tails):
+                assert ch in part.starts, (part.name, ch)
