@@ -24,7 +24,7 @@ from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, normalize_number
 _HAN = "\u4e00-\u9fff"
 _NUM = f"(?:[0-9]+|[{CHINESE_NUMERAL}]+)"
 _NUMX = f"{_NUM}(?:[-之][0-9]+)*"
-_NOT_NUMBER_WORD = "(?!号楼|栋|幢|单元|层|室)"
+_NOT_NUMBER_WORD = "(?!楼|栋|幢|单元|层|室)"
 # A name character that does not close another part: a community or zone name never runs across a road
 # or a number (文三路90号上黄村 is a road, a number and a village, not one long village name).
 _NAME = f"(?:(?![路街号巷弄栋幢室])[{_HAN}])"

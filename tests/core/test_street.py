@@ -35,6 +35,8 @@ def scan(text: str, start: int = 0, *, town_known: bool = False) -> tuple[list[t
         ("越兴东路18号", [("road", "越兴东路"), ("road_number", "18号")]),
         # Numbered streets are roads, not door numbers.
         ("5号大街120号", [("road", "5号大街"), ("road_number", "120号")]),
+        # 号楼 is a building (3号楼), not a door number followed by 楼.
+        ("文三路3号楼2单元", [("road", "文三路"), ("building", "3号楼"), ("unit", "2单元")]),
         ("12街33号", [("road", "12街"), ("road_number", "33号")]),
         # Lanes: named lanes are roads; a numbered lane is the road when no road precedes it, else its number.
         ("青桐弄8号", [("road", "青桐弄"), ("road_number", "8号")]),
