@@ -24,6 +24,7 @@ COMPONENT_NAMES: tuple[str, ...] = (
     "community",
     "devzone",
     "road",
+    "second_road",
     "road_number",
     "poi",
     "building",

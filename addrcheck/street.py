@@ -111,14 +111,18 @@ _DIVISION_END = frozenset("省市区县镇乡道")
 _DIRECTIONS = frozenset("东西南北中")
 _LEFTOVER_SUFFIX = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|县|市|省)")
 _FOLLOWING_NUMBER = re.compile(f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}")
+# What joins the two roads of an intersection: 甲路与乙路(交叉口).
+_CONNECTORS = frozenset("与和跟及同")
 _JUNK = (
     frozenset(SEPARATORS)
     | {"近", "旁", "对面", "附近", "电联", "电话联系"}
+    | _CONNECTORS
     | {"市辖区", "街道办事处", "街道", "镇", "乡", "区", "县", "市", "省"}
 )
 
 
 _ROAD_CORE_MAX = 4
+_ROAD_NUMBER = next(i for i, part in enumerate(_PATTERNS) if part.name == "road_number")
 # A direction or an ordinal closes a three-character name: 越兴东路, 西园七路.
 _NAME_TAIL = _DIRECTIONS | frozenset("0123456789" + CHINESE_NUMERAL)
 
@@ -131,6 +135,23 @@ def _longest_name_start(text: str, start: int, core_end: int) -> int:
     return core_end - (3 if text[core_end - 1] in _NAME_TAIL else 2)
 
 
+def _second_road_start(text: str, start: int, end: int) -> int:
+    """Where a road matched right after the road starts, if it is a second road, else -1.
+
+    A second road is written straight after the first: a lane off it (永新街一巷, 兴平东路3巷) or, after a
+    connector, the cross street of an intersection (中环南路和花园路). Its name is at most four characters
+    and crosses no word that ends another part; 和平路 after a road is a road, not 和 + 平路.
+    """
+    suffix = _ROAD_SUFFIX.search(text, start, end)
+    core_end = suffix.start() if suffix is not None else end - 1
+    if text[start] in _CONNECTORS and core_end - start > 2:
+        start += 1
+    if not 0 < core_end - start <= _ROAD_CORE_MAX or _ROAD_BARRIER.search(text, start, core_end):
+        return -1
+    return start
+
+
+_CROSSING = re.compile("(?:交叉路口|十字路口|交叉口|交汇处|交界处|交界|交口|路口)(?:处|旁|附近)?")
 _ASSIST_END = re.compile(
     "(?:电联|电话联系|附近|旁边|旁|斜对面|正对面|对面|隔壁|边上|后面|楼下|里面|内|[东西南北]侧|[东西南北]面)$"
 )
@@ -194,6 +215,7 @@ def parse_street(
         for index, part in enumerate(_PATTERNS)
         if last_needed[index] >= 0 or part.tail
     ]
+    road_end = -1  # where the road ends while nothing follows it yet: a second road may start there
     while position < end:
         here = text[position]
         if here in SEPARATORS:
@@ -203,7 +225,9 @@ def parse_street(
             position += 1
             continue
         for name, pattern, last, tail_from, starts in patterns:
-            if (last < position < tail_from) or name in seen or (starts is not None and here not in starts):
+            if (last < position < tail_from) or (starts is not None and here not in starts):
+                continue
+            if name in seen and not (name == "road" and position == road_end):
                 continue
             if name == "town" and (town_known or parts):
                 continue
@@ -212,7 +236,14 @@ def parse_street(
                 continue
             match_start = position
             named_run_before = pending >= 0
-            if name == "road":
+            if name == "road" and position == road_end:
+                match_start = _second_road_start(text, position, match.end())
+                if match_start < 0:
+                    continue
+                if match_start > position:
+                    other.append((position, match_start))  # the 与 of 甲路与乙路
+                name = "second_road"
+            elif name == "road":
                 suffix = _ROAD_SUFFIX.search(text, position, match.end())
                 core_end = suffix.start() if suffix else match.end() - 1
                 cut = _ROAD_NAME_START.match(text, position, core_end)
@@ -231,7 +262,15 @@ def parse_street(
             value = text[match_start : match.end()]
             if name in ("road_number", "building", "unit", "floor", "room"):
                 value = normalize_number(value)
-            if name == "road_number" and "road" not in seen and value.endswith("弄"):
+            if (
+                name == "road_number"
+                and position == road_end
+                and value.endswith("弄")
+                and _PATTERNS[_ROAD_NUMBER].pattern.match(text, match.end(), end) is not None
+            ):
+                # 凯旋路88弄9号: a door number follows, so 88弄 is the lane and 9号 the door in it.
+                name = "second_road"
+            elif name == "road_number" and "road" not in seen and value.endswith("弄"):
                 # A numbered lane with no road before it is the street itself (某某新村3弄12幢).
                 name = "road"
             elif name == "road_number" and "road" not in seen:
@@ -249,6 +288,7 @@ def parse_street(
             parts.append(StreetPart(name, value, match_start, match.end()))
             seen.add(name)
             position = match.end()
+            road_end = position if name == "road" else -1
             break
         else:
             if pending < 0:
@@ -262,6 +302,14 @@ def parse_street(
         if chunk in _JUNK:
             leftovers.append((span_start, span_end))
             continue
+        crossing = _CROSSING.match(chunk)
+        if crossing is not None:
+            # 甲路与乙路交叉口某大厦: the crossing is where the roads meet, the POI is what follows.
+            leftovers.append((span_start, span_start + crossing.end()))
+            span_start += crossing.end()
+            chunk = chunk[crossing.end() :]
+            if not chunk:
+                continue
         tail = _ASSIST_END.search(chunk)
         if tail is not None and tail.start() > 0:
             # 某某超市对面: the POI is the shop, 对面 only says where from it.

@@ -32,7 +32,7 @@ from bench.gold import (
     load_transfers,
     project_divisions,
 )
-from bench.metrics import SPAN_COMPONENTS, AdminTally, SpanCounts, span_counts
+from bench.metrics import SPAN_COMPONENTS, AdminTally, SpanCounts, predicted_spans, span_counts
 from bench.systems import PREDICTORS, SYSTEMS, Prediction
 
 
@@ -49,8 +49,7 @@ def score_spans(samples: Sequence[Sample], predictions: Sequence[Prediction]) ->
     for sample, prediction in zip(samples, predictions, strict=True):
         spans = prediction.spans or {}
         for label, component in SPAN_COMPONENTS.items():
-            predicted = [spans[component]] if component in spans else []
-            counts[component].add(span_counts(sample.spans(label), predicted))
+            counts[component].add(span_counts(sample.spans(label), predicted_spans(spans, label)))
     micro = SpanCounts()
     for value in counts.values():
         micro.add(value)

@@ -31,11 +31,10 @@ if __package__ in (None, ""):
 
 from bench.ccks import TRAIN_FILE, Sample, read_samples
 from bench.gold import GoldAdmin
-from bench.metrics import SPAN_COMPONENTS, admin_value_right
+from bench.metrics import ALSO_COUNTED, SPAN_COMPONENTS, admin_value_right, predicted_spans
 from bench.systems import Prediction
 
 Span = tuple[int, int]
-_COMPONENT_LABEL = {component: label for label, component in SPAN_COMPONENTS.items()}
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -107,10 +106,11 @@ def span_cause(
         if predicted is not None and _overlaps(predicted, gold):
             kind = "start" if predicted[1] == gold[1] else "end" if predicted[0] == gold[0] else "both ends"
             return f"{component}: boundary off at {kind}", _boundary(gold, predicted, text)
+        same = (component, *ALSO_COUNTED.get(label, ()))
         others = [
             name
             for name, span in spans.items()
-            if name != component and span is not None and _overlaps(span, gold)
+            if name not in same and span is not None and _overlaps(span, gold)
         ]
         if others:
             return f"{component}: gold {label} read as {others[0]}", text[gold[0] : gold[1]]
@@ -146,21 +146,21 @@ def analyse(
                 admin[f"{gold.label_level}: {cause}"].append(
                     f"{_mark(sample.text, gold.span)} -> {value} (want {'/'.join(sorted(gold.names))})"
                 )
-        predicted_spans = {k: v for k, v in (prediction.spans or {}).items() if v is not None}
-        for label, component in SPAN_COMPONENTS.items():
+        system_spans = {k: v for k, v in (prediction.spans or {}).items() if v is not None}
+        for label in SPAN_COMPONENTS:
             gold_spans = sample.spans(label)
-            predicted = predicted_spans.get(component)
+            competing = predicted_spans(system_spans, label)
             for gold_span in gold_spans:
-                if predicted != gold_span:
-                    cause, detail = span_cause(label, gold_span, predicted, sample, predicted_spans)
+                if gold_span not in competing:
+                    # The prediction nearest this gold span: one that overlaps it, else the first.
+                    nearest = next((p for p in competing if _overlaps(p, gold_span)), None)
+                    nearest = nearest or (competing[0] if competing else None)
+                    cause, detail = span_cause(label, gold_span, nearest, sample, system_spans)
                     spans[cause].append(f"{_mark(sample.text, gold_span)} | {detail}")
-            if (
-                predicted is not None
-                and predicted not in gold_spans
-                and not any(_overlaps(predicted, g) for g in gold_spans)
-            ):
-                cause, detail = span_cause(label, None, predicted, sample, predicted_spans)
-                spans[cause].append(f"{_mark(sample.text, predicted, '<', '>')} | {detail}")
+            for predicted in competing:
+                if predicted not in gold_spans and not any(_overlaps(predicted, g) for g in gold_spans):
+                    cause, detail = span_cause(label, None, predicted, sample, system_spans)
+                    spans[cause].append(f"{_mark(sample.text, predicted, '<', '>')} | {detail}")
     return {"admin": dict(admin), "spans": dict(spans)}
 
 

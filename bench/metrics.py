@@ -37,6 +37,15 @@ SPAN_COMPONENTS: Mapping[str, str] = {
     "city": "city",
     "prov": "province",
 }
+# Further components whose spans also count for a label: CCKS labels every road of an address `road`, the
+# cross street of an intersection (A路与B路交叉口) and a lane off the road (永新街一巷) too.
+ALSO_COUNTED: Mapping[str, tuple[str, ...]] = {"road": ("second_road",)}
+
+
+def predicted_spans(spans: Mapping[str, Span], label: str) -> list[Span]:
+    """The system's spans that compete for a gold label: its component's, then those ALSO_COUNTED."""
+    names = (SPAN_COMPONENTS[label], *ALSO_COUNTED.get(label, ()))
+    return [spans[name] for name in names if name in spans]
 
 
 @dataclass(slots=True)

@@ -96,3 +96,12 @@ def test_analyse_groups_by_cause() -> None:
         "poi: missed": 1,
     }
     assert found["spans"]["road: boundary off at end"] == ["[甲路]0号乙大厦0幢 | end +0号"]
+
+
+def test_analyse_counts_a_second_road_as_a_road() -> None:
+    sample = Sample("甲路与乙路0号", (Mention("road", 0, 2, "甲路"), Mention("road", 3, 5, "乙路")), 1)
+    right = analyse([sample], [[]], [Prediction({}, {"road": (0, 2), "second_road": (3, 5)})])
+    assert right["spans"] == {}
+    # A second road that is not the gold one is a boundary error of that gold road, not a confusion.
+    off = analyse([sample], [[]], [Prediction({}, {"road": (0, 2), "second_road": (3, 6)})])
+    assert off["spans"] == {"road: boundary off at end": ["甲路与[乙路]0号 | end +0"]}

@@ -122,3 +122,12 @@ def test_score_spans() -> None:
     assert (counts["micro"].tp, counts["micro"].fp, counts["micro"].fn) == (1, 2, 2)
     # A system without spans scores nothing, it is not skipped.
     assert score_spans([sample], [Prediction({})])["micro"].fn == 3
+
+
+def test_a_second_road_counts_as_a_gold_road() -> None:
+    # 甲路与乙路: CCKS labels both roads `road`; addrcheck gives road and second_road.
+    sample = Sample("甲路与乙路", (Mention("road", 0, 2, "甲路"), Mention("road", 3, 5, "乙路")), 1)
+    both = score_spans([sample], [Prediction({}, {"road": (0, 2), "second_road": (3, 5)})])["road"]
+    assert (both.tp, both.fp, both.fn) == (2, 0, 0)
+    wrong = score_spans([sample], [Prediction({}, {"road": (0, 2), "second_road": (2, 5)})])["road"]
+    assert (wrong.tp, wrong.fp, wrong.fn) == (1, 1, 1)

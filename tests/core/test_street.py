@@ -42,6 +42,13 @@ def scan(text: str, start: int = 0, *, town_known: bool = False) -> tuple[list[t
         ("青桐弄8号", [("road", "青桐弄"), ("road_number", "8号")]),
         ("翠苑新村3弄12幢", [("community", "翠苑新村"), ("road", "3弄"), ("building", "12幢")]),
         ("凯旋路120弄", [("road", "凯旋路"), ("road_number", "120弄")]),
+        # ... unless a door number follows: then the lane is a second road and the door is in it.
+        ("凯旋路120弄5号", [("road", "凯旋路"), ("second_road", "120弄"), ("road_number", "5号")]),
+        # A lane or branch written straight after the road is a second road; the door number is on it.
+        ("永新街一巷6号", [("road", "永新街"), ("second_road", "一巷"), ("road_number", "6号")]),
+        ("兴平东路12巷3号楼", [("road", "兴平东路"), ("second_road", "12巷"), ("building", "3号楼")]),
+        # A road after a door number is not a second road of this one.
+        ("文三路90号学院路", [("road", "文三路"), ("road_number", "90号"), ("poi", "学院路")]),
         # County roads and highways.
         ("乔南线66号", [("road", "乔南线"), ("road_number", "66号")]),
         ("320国道", [("road", "320国道")]),
@@ -65,6 +72,14 @@ def test_parts(text: str, parts: list[tuple[str, str]]) -> None:
     [
         ("翠湖家园对面", [("poi", "翠湖家园")], ["对面"]),
         ("华联超市电联", [("poi", "华联超市")], ["电联"]),
+        # An intersection: the connector and the crossing word are neither road nor POI.
+        (
+            "中环南路与花园路交叉口东方大厦",
+            [("road", "中环南路"), ("second_road", "花园路"), ("poi", "东方大厦")],
+            ["与", "交叉口"],
+        ),
+        # 和 starts 和平路 when too little would be left of the name: one road, not 和 + 平路.
+        ("人民路和平路3号", [("road", "人民路"), ("second_road", "和平路"), ("road_number", "3号")], []),
         ("320国道旁", [("road", "320国道")], ["旁"]),
     ],
 )
