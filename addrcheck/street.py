@@ -123,16 +123,23 @@ _JUNK = (
 
 _ROAD_CORE_MAX = 4
 _ROAD_NUMBER = next(i for i, part in enumerate(_PATTERNS) if part.name == "road_number")
-# A direction or an ordinal closes a three-character name: 越兴东路, 西园七路.
-_NAME_TAIL = _DIRECTIONS | frozenset("0123456789" + CHINESE_NUMERAL)
+# A direction, an ordinal or a branch word closes a longer name: 越兴东路, 西园七路, 老浙大横路, 新横一支路.
+_NAME_TAIL = _DIRECTIONS | frozenset("0123456789" + CHINESE_NUMERAL + "横直支环号")
+# Generic words a road is named with after a place: 共和工业路, 银泰步行街 keep the place in the name.
+_GENERIC_NAME_END = frozenset({"工业", "科技", "发展", "步行", "商业", "一条"})
 
 
 def _longest_name_start(text: str, start: int, core_end: int) -> int:
     """Where a road name without a barrier most likely starts: road names are two or three characters
-    before the suffix (振兴路, 越兴东路); a longer run begins with another place (胡家坟振兴路)."""
-    if core_end - start <= _ROAD_CORE_MAX:
+    before the suffix (振兴路, 越兴东路); a longer run begins with another place (胡家坟振兴路, 上溪金塘路),
+    unless a direction, an ordinal or a generic word closes a four-character name (九龙湖西路)."""
+    length = core_end - start
+    tail = text[core_end - 1] in _NAME_TAIL
+    if length < _ROAD_CORE_MAX or (
+        length == _ROAD_CORE_MAX and (tail or text[core_end - 2 : core_end] in _GENERIC_NAME_END)
+    ):
         return start
-    return core_end - (3 if text[core_end - 1] in _NAME_TAIL else 2)
+    return core_end - (3 if tail else 2)
 
 
 def _second_road_start(text: str, start: int, end: int) -> int:

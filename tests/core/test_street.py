@@ -33,6 +33,12 @@ def scan(text: str, start: int = 0, *, town_known: bool = False) -> tuple[list[t
         ("胡家埭振兴路5号", [("poi", "胡家埭"), ("road", "振兴路"), ("road_number", "5号")]),
         ("纬三路5号", [("road", "纬三路"), ("road_number", "5号")]),
         ("越兴东路18号", [("road", "越兴东路"), ("road_number", "18号")]),
+        # Four characters before the suffix are a place and a road name (上溪 + 金塘路), unless a direction,
+        # an ordinal, a branch word or a generic word closes the name.
+        ("上溪金塘路5号", [("poi", "上溪"), ("road", "金塘路"), ("road_number", "5号")]),
+        ("九龙湖西路5号", [("road", "九龙湖西路"), ("road_number", "5号")]),
+        ("老浙大横路5号", [("road", "老浙大横路"), ("road_number", "5号")]),
+        ("共和工业路5号", [("road", "共和工业路"), ("road_number", "5号")]),
         # Numbered streets are roads, not door numbers.
         ("5号大街120号", [("road", "5号大街"), ("road_number", "120号")]),
         # 号楼 is a building (3号楼), not a door number followed by 楼.
