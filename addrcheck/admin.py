@@ -191,7 +191,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         mentions.append((start, end, key, readings))
     if not mentions:
         return result
-    mentions = _drop_repeats(text, mentions, free, result, gazetteer.ancestors)
+    mentions = _drop_repeats(text, mentions, free, result)
     suffixed = _suffixed(text, mentions, gazetteer)
     mentions = _drop_inner(mentions)
 
@@ -259,7 +259,6 @@ def _drop_repeats(
     mentions: list[Mention],
     free: list[bool],
     result: AdminMatch,
-    ancestors: dict[str, tuple[str, ...]],
 ) -> list[Mention]:
     """Pasted twice (浙江省浙江省, 浙江绍兴浙江绍兴, 富阳市富阳): a second copy costs nothing and means nothing.
 
@@ -288,9 +287,7 @@ def _drop_repeats(
         if not repeat and not town_next and nearest is not None and all(free[nearest[1] : start]):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
             # 宝安区深圳: the parent restated after its child is a repeat as well.
-            named = {e.code for e in nearest[3].upper if e.kind in (KIND_FULL, KIND_HISTORICAL)}
-            for code in list(named):
-                named.update(ancestors[code])
+            named = nearest[3].named_scope
             repeat = (
                 bool(named)
                 and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS)
@@ -313,7 +310,9 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
         # A township written with the suffix it had before (萧山区新街镇: 新街街道 since 2004): read the name
         # with each other township suffix too, where its county or city is named (never bare: 城西街道 alone
         # must not turn into the 城西镇s of the country).
-        own_suffix = next((s for s in _TOWN_SUFFIXES if key.endswith(s)), "")
+        own_suffix = ""
+        if key.endswith(_TOWN_SUFFIXES):
+            own_suffix = "街道" if key.endswith("街道") else key[-1]
         if own_suffix and len(key) - len(own_suffix) >= 2:
             stem = key[: -len(own_suffix)]
             for other in _TOWN_SUFFIXES:

@@ -78,7 +78,7 @@ class NameEntry:
 class NameReadings:
     """Every reading of one name, split the way the parser needs them."""
 
-    __slots__ = ("codes", "has_full", "towns", "towns_under", "upper", "upper_scope")
+    __slots__ = ("codes", "has_full", "named_scope", "towns", "towns_under", "upper", "upper_scope")
 
     def __init__(
         self,
@@ -88,6 +88,7 @@ class NameReadings:
         has_full: bool,
         towns_under: dict[str, tuple[NameEntry, ...]],
         codes: frozenset[str],
+        named_scope: frozenset[str],
     ) -> None:
         self.upper = upper  # province, city and county readings
         self.towns = towns
@@ -95,6 +96,7 @@ class NameReadings:
         self.has_full = has_full  # the name is the official name of some unit
         self.towns_under = towns_under  # township readings by each of their ancestors
         self.codes = codes  # every unit the name can mean
+        self.named_scope = named_scope  # units it names in full or by a retired name, and their ancestors
 
 
 class _Ancestors(dict[str, tuple[str, ...]]):
@@ -182,6 +184,9 @@ class Gazetteer:
             scope = {e.code for e in upper}
             for entry in upper:
                 scope.update(self.ancestors[entry.code])
+            named = {e.code for e in upper if e.kind in (KIND_FULL, KIND_HISTORICAL)}
+            for code in list(named):
+                named.update(self.ancestors[code])
             towns = tuple(e for e in entries if e.level == TOWN)
             under: dict[str, list[NameEntry]] = {}
             for entry in towns:
@@ -194,6 +199,7 @@ class Gazetteer:
                 upper_scope=frozenset(scope),
                 has_full=any(e.kind == KIND_FULL for e in entries),
                 codes=frozenset(e.code for e in entries),
+                named_scope=frozenset(named),
             )
             self._readings[name] = found
         return found
