@@ -338,14 +338,17 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                 continue  # 余杭区 is already a full name of its own
             found.append((start, suffix.end(), entry, len(readings.towns), False, False))
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
-        # ...but not when the name with that suffix is a township of the county itself (临平区临平街道).
+        # ...but not when the county has a township of that name (临平区临平街道, 余杭区余杭镇 = 余杭街道).
         for entry in readings.upper:
             if entry.kind == KIND_ALIAS and entry.level == DISTRICT:
                 town_suffix = _SUFFIX_AFTER[0].match(text, end)
                 if town_suffix is None:
                     continue
-                written = gazetteer.readings(key + town_suffix.group())
-                if written is not None and entry.code in written.towns_under:
+                if any(
+                    (written := gazetteer.readings(key + suffix)) is not None
+                    and entry.code in written.towns_under
+                    for suffix in _TOWN_SUFFIXES
+                ):
                     continue
                 found.append((start, town_suffix.end(), entry, len(readings.towns), True, False))
     return found
@@ -356,7 +359,7 @@ def _suffixed_nodes(suffixed: list[SuffixedMention], present: set[str], gazettee
     for start, end, entry, namesakes, former_town, needs_context in suffixed:
         if former_town:
             # Weaker than the township reading of the same text: it wins only where the county it grew out
-            # of is named just before it, through that county's transfer reading (see _best_chains).
+            # of (through that county's transfer reading) or its city is named just before it (_best_chains).
             score = _base_score(KIND_FULL, end - start) - 2.0
             nodes.append(Node(start, end, entry, score, suffixed=True, former_town=True))
         # Like an official name: a township counts bare when few share its name (瓯北镇), else needs context.
@@ -411,7 +414,7 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
         short = node.short
         lead = gaps(0, node.start)
         if node.former_town:
-            top = _NO_SCORE  # only ever a confirmation of the county it grew out of
+            top = _NO_SCORE  # only after the county it grew out of, or its own city
         elif entry.level == TOWN and short:
             # A short township name means nothing without its county before it, unless it opens the
             # address and no other place in the country has it (塘栖南茗苑).
@@ -426,11 +429,11 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             previous = nodes[j]
             if previous.end > node.start or best[j] == _NO_SCORE:
                 continue
-            # 苍南县(→龙港市)龙港镇: the town a county grew from confirms the old county's transfer reading.
-            confirms = (
-                node.former_town
-                and previous.entry.kind == KIND_TRANSFER
-                and previous.entry.code == entry.code
+            # 苍南县(→龙港市)龙港镇: the town a county grew from confirms the old county's transfer reading;
+            # 温州市龙港镇: or follows the county's own city directly.
+            confirms = node.former_town and (
+                (previous.entry.kind == KIND_TRANSFER and previous.entry.code == entry.code)
+                or (previous.entry.code in ancestors and gaps(previous.end, node.start) == 0)
             )
             if (previous.entry.code not in ancestors or node.former_town) and not confirms:
                 continue
