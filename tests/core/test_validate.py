@@ -26,6 +26,8 @@ ERROR_CASES = [
     ("鼓楼区中山路1号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
     ("朝阳区建国路88号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
     ("西湖区文三路100号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
+    # A township name two places share is ambiguous, not a contradiction of itself.
+    ("长河街道江汉路100号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
     ("", Status.INVALID, ("EMPTY",)),
     ("   \t ", Status.INVALID, ("EMPTY",)),
     ("x" * 201, Status.INVALID, ("TOO_LONG",)),
