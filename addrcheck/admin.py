@@ -247,8 +247,15 @@ def _leading_town(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gaze
 
 
 def _drop_inner(mentions: list[Mention]) -> list[Mention]:
-    """A name inside an official name is part of it (城区 in 上城区, 湖南 in 湖南路街道): not a mention."""
-    full = [(m[0], m[1]) for m in mentions if m[3].has_full]
+    """A name inside an official name is part of it (城区 in 上城区, 湖南 in 湖南路街道): not a mention.
+
+    Official: a current full name, or a retired one written with its suffix (城区 in 下城区, 兴县 in 绍兴县).
+    """
+    full = [
+        (m[0], m[1])
+        for m in mentions
+        if m[3].has_full or (m[2][-1] in _SUFFIX_CHARS and any(e.kind == KIND_HISTORICAL for e in m[3].upper))
+    ]
     if not full:
         return mentions
     return [m for m in mentions if not any(s <= m[0] and m[1] <= e and e - s > m[1] - m[0] for s, e in full)]
