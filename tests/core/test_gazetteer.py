@@ -114,7 +114,18 @@ def test_loads_fast_enough() -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["工业区", "工业园区", "经济开发区", "开发区", "高新区", "高新园区", "科技工业园", "林业局"]
+    "word",
+    [
+        "工业区",
+        "工业园区",
+        "经济开发区",
+        "开发区",
+        "高新区",
+        "高新园区",
+        "科技工业园",
+        "林业局",
+        "旅游度假区",
+    ],
 )
 def test_generic_zone_words_are_not_township_names(word: str) -> None:
     readings = get_gazetteer().readings(word)
