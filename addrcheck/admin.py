@@ -246,16 +246,20 @@ def _leading_town(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gaze
             return
 
 
+def _official(key: str, entries: tuple[NameEntry, ...]) -> list[NameEntry]:
+    """The readings of ``key`` that are official: a current full name, or a retired one written with its
+    suffix (襄樊市, 下城区; not 北站)."""
+    return [
+        e for e in entries if e.kind == KIND_FULL or (e.kind == KIND_HISTORICAL and key[-1] in _SUFFIX_CHARS)
+    ]
+
+
 def _drop_inner(mentions: list[Mention]) -> list[Mention]:
     """A name inside an official name is part of it (城区 in 上城区, 湖南 in 湖南路街道): not a mention.
 
     Official: a current full name, or a retired one written with its suffix (城区 in 下城区, 兴县 in 绍兴县).
     """
-    full = [
-        (m[0], m[1])
-        for m in mentions
-        if m[3].has_full or (m[2][-1] in _SUFFIX_CHARS and any(e.kind == KIND_HISTORICAL for e in m[3].upper))
-    ]
+    full = [(m[0], m[1]) for m in mentions if m[3].has_full or _official(m[2], m[3].upper)]
     if not full:
         return mentions
     return [m for m in mentions if not any(s <= m[0] and m[1] <= e and e - s > m[1] - m[0] for s, e in full)]
@@ -525,12 +529,7 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         inside = first < start < last
         # Full or retired names next to the chain contradict it; a short name only where divisions are
         # written: between two of the chain's own, or right before it (浙江，金华，五常街道: 五常 is in 杭州).
-        # Official means a current full name, or a retired one written with its suffix (襄樊市, not 北站).
-        official = [
-            e
-            for e in entries
-            if e.kind == KIND_FULL or (e.kind == KIND_HISTORICAL and key[-1] in _SUFFIX_CHARS)
-        ]
+        official = _official(key, entries)
         leads = end <= first and gaps(end, first) == 0
         if (official and (touches((start, end), used) or inside)) or (not official and (inside or leads)):
             best = min(official or entries, key=lambda e: e.level)

@@ -108,9 +108,12 @@ def parse(text: str, /) -> ParseResult:
         for start, end in leftovers:
             _add_unresolved(unresolved, text, folded, start, end)
     town = components.get("town")
-    chain_spans = {(node.start, node.end) for node in admin.chain}
     # A township the street scanner found (the chain's own townships lose their code only to ambiguity).
-    if town is not None and town.code is None and town.span not in chain_spans:
+    if (
+        town is not None
+        and town.code is None
+        and not any((node.start, node.end) == town.span for node in admin.chain)
+    ):
         readings = gazetteer.readings(town.value)
         elsewhere = readings.towns if readings else ()
         # A township name alone (城西街道: dozens of them) contradicts nothing: the policy asks for the

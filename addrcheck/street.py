@@ -112,7 +112,6 @@ _ROAD_SUFFIX = re.compile("(?:大道|大街|公路|胡同|路|街|巷|道|里|�
 _DIVISION_END = frozenset("省市区县镇乡道")
 _DIRECTIONS = frozenset("东西南北中")
 _LEFTOVER_SUFFIX = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|县|市|省)")
-_FOLLOWING_NUMBER = re.compile(f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}")
 # What joins the two roads of an intersection: 甲路与乙路(交叉口).
 _CONNECTORS = frozenset("与和跟及同")
 _JUNK = (
