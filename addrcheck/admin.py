@@ -440,12 +440,28 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             previous = nodes[j]
             if previous.end > node.start or best[j] == _NO_SCORE:
                 continue
-            # 苍南县(→龙港市)龙港镇: the town a county grew from confirms the old county's transfer reading;
-            # 温州市龙港镇: or follows the county's own city directly.
-            confirms = node.former_town and (
-                (previous.entry.kind == KIND_TRANSFER and previous.entry.code == entry.code)
-                or (previous.entry.code in ancestors and gaps(previous.end, node.start) == 0)
-            )
+            # 苍南县(→龙港市)龙港镇: the town a county grew from confirms the old county's transfer reading,
+            # and so does the new county's short name right after it (苍南县龙港), unless the new county has
+            # a township of that name (余杭区临平: 临平街道, in 临平区); 温州市龙港镇: or the town follows the
+            # county's own city directly.
+            if previous.entry.kind == KIND_TRANSFER and previous.entry.code == entry.code:
+                confirms = node.former_town or (
+                    short
+                    and gaps(previous.end, node.start) == 0
+                    and not any(
+                        other.start == node.start
+                        and other.end == node.end
+                        and other.entry.level == TOWN
+                        and entry.code in ancestors_of[other.code]
+                        for other in nodes
+                    )
+                )
+            else:
+                confirms = (
+                    node.former_town
+                    and previous.entry.code in ancestors
+                    and gaps(previous.end, node.start) == 0
+                )
             if (previous.entry.code not in ancestors or node.former_town) and not confirms:
                 continue
             if (

@@ -147,6 +147,7 @@ def test_parse_rejects_non_str() -> None:
         ("浙江省温州市苍南县龙港镇龙翔路8号", None, "龙港市"),  # the town became a county in 2019
         # ...also right after its city: not the 龙港镇s of 湖北 and 山西, which contradicted 温州市.
         ("浙江省温州市龙港镇龙翔路8号", None, "龙港市"),
+        ("温州苍南龙港纺织一街8号", None, "龙港市"),  # ...or the new county's short name after the old one
         ("湖北省黄石市阳新县龙港镇人民路1号", "龙港镇", "阳新县"),
         ("浙江省杭州市余杭镇中泰工业园仙桥路1号", "余杭街道", "余杭区"),  # ...but 余杭镇 is still a township
         ("浙江省杭州市余杭区余杭镇金星二路5号", "余杭街道", "余杭区"),  # not a repeat of 余杭区
