@@ -106,7 +106,7 @@ class AdminMatch:
     A plain class, not a dataclass: a generated ``__init__`` would run interpreted in the compiled build.
     """
 
-    __slots__ = ("alternatives", "chain", "conflicts", "placeholders", "repeats")
+    __slots__ = ("alternatives", "chain", "conflicts", "placeholders", "repeats", "unlisted_town")
 
     def __init__(self) -> None:
         self.chain: list[Node] = []
@@ -114,6 +114,7 @@ class AdminMatch:
         self.conflicts: list[Node] = []  # names the chain contradicts
         self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
         self.placeholders: list[tuple[int, int]] = []  # 市辖区: names no unit
+        self.unlisted_town: tuple[int, int] | None = None  # a township the map lists and NBS 2023 does not
 
     @property
     def end(self) -> int:
@@ -538,8 +539,17 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
                 own_short.remove(span)
                 grew = True
     taken = [*used, *result.repeats, *((n.start, n.end) for n in result.conflicts)]
+    # A township the map still lists under the chain's county (个旧市城区街道) is no contradiction: it is
+    # the township, one NBS 2023 does not have (the first such name after a chain that stops at the county).
+    unlisted: frozenset[str] = frozenset()
+    if chain[-1].entry.level == DISTRICT:
+        unlisted = gazetteer.unlisted_towns.get(chain[-1].code, unlisted)
     for start, end, key, readings in others:
         if overlaps((start, end), taken):
+            continue
+        if key in unlisted:
+            if result.unlisted_town is None and start >= last:
+                result.unlisted_town = (start, end)
             continue
         entries = (*readings.upper, *readings.towns)
         inside = first < start < last

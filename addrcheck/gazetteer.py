@@ -131,6 +131,10 @@ class Gazetteer:
             children.setdefault(row[3] or None, []).append(row[0])
         self.children: dict[str | None, tuple[str, ...]] = {k: tuple(v) for k, v in children.items()}
         self._raw_names: dict[str, str] = document["names"]
+        # Townships the map lists under a county and NBS 2023 does not (retired, moved or renamed since).
+        self.unlisted_towns: dict[str, frozenset[str]] = {
+            county: frozenset(names.split("|")) for county, names in document["unlisted_towns"].items()
+        }
         self._readings: dict[str, NameReadings] = {}
         self._divisions: dict[str, Division] = {}
         # Folding must keep lengths (spans depend on it), so only ASCII letters are upper-cased (not ß -> SS).

@@ -72,6 +72,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "“{name}”已于 {year} 年撤销，现分属：{options}。请写明现在的区县或所在街道。",
         "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
     ),
+    (ReasonCode.UNKNOWN_REGION, "unlisted"): (
+        "“{name}”不在 2023 年区划表中，地图数据仍将其列在{county}下：可能已撤销、更名或划出，请核对。",
+        "“{name}” is not in the 2023 table, though map data still lists it under {county}: it may have been "
+        "abolished, renamed or moved. Please check.",
+    ),
 }
 
 

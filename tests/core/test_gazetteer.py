@@ -130,3 +130,19 @@ def test_loads_fast_enough() -> None:
 def test_generic_zone_words_are_not_township_names(word: str) -> None:
     readings = get_gazetteer().readings(word)
     assert readings is None or not readings.towns
+
+
+def test_unlisted_townships_are_under_real_counties_and_not_in_nbs_there() -> None:
+    # Townships the map (AreaCity) lists under a county and NBS 2023 does not: retired, moved or renamed.
+    gazetteer = get_gazetteer()
+    assert "城区街道" in gazetteer.unlisted_towns["532501"]  # 个旧市: NBS 2023 has 宝华/金湖街道 there now
+    assert "白沟镇" in gazetteer.unlisted_towns["130684"]  # 高碑店市
+    total = 0
+    for county, names in gazetteer.unlisted_towns.items():
+        division = gazetteer.division(county)
+        assert division is not None and division.level == "district", county
+        listed = {gazetteer.name_of[child] for child in gazetteer.children.get(county, ())}
+        assert names.isdisjoint(listed), county
+        assert all(name.endswith(("街道", "镇", "乡")) for name in names), county
+        total += len(names)
+    assert total == gazetteer.meta["unlisted_towns"] > 1000

@@ -209,6 +209,28 @@ def test_township_under_another_suffix_is_an_alias(text: str, town: str) -> None
     assert (component.value, component.origin) == (town, Origin.ALIAS)
 
 
+@pytest.mark.parametrize(
+    ("text", "town", "span"),
+    [
+        ("云南省个旧市城区街道金湖路1号", "城区街道", (6, 10)),  # 城区街道 is in 元氏县 etc., not in 个旧市
+        ("山东省威海市环翠区皇冠街道文化中路8号", "皇冠街道", (9, 13)),  # now under the development zone
+    ],
+)
+def test_township_the_map_lists_but_nbs_does_not_is_kept_with_a_warning(
+    text: str, town: str, span: tuple[int, int]
+) -> None:
+    """Not a contradiction of the county (the map still lists it there), but not vouched for either."""
+    result = addrcheck.parse(text)
+    assert result.components["town"].value == town
+    assert (result.components["town"].code, result.components["town"].span) == (None, span)
+    codes = [(note.code.value, note.severity.value, note.span) for note in result.notes]
+    assert codes == [("UNKNOWN_REGION", "warning", span)]
+    assert "地图数据" in result.notes[0].message
+    # ...and only under that county: elsewhere the name is still a contradiction.
+    other = addrcheck.parse("山东省威海市文登区皇冠街道文化中路8号")
+    assert "INCONSISTENT_HIERARCHY" in [note.code.value for note in other.notes]
+
+
 def test_text_over_the_parse_limit_is_not_parsed_and_nothing_is_lost() -> None:
     from addrcheck.parse import MAX_PARSE_LENGTH
 
