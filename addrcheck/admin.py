@@ -50,16 +50,20 @@ _MAX_GAP_PENALTY = 3.0
 _EPSILON = 1e-9
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
-_SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of everything _SUFFIX_AFTER matches
+_SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
-# Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区).
-_SUFFIX_AFTER = (
-    re.compile("街道办事处|街道|办事处|镇|乡"),
-    re.compile("新区|[区县市旗]"),
-    re.compile("地区|[市州盟]"),
+# Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区), by
+# level group (0 township, 1 county, 2 city and up); longest first where one starts another.
+_SUFFIXES_AFTER: tuple[tuple[tuple[str, str], ...], ...] = tuple(
+    tuple((suffix[0], suffix) for suffix in group)
+    for group in (
+        ("街道办事处", "街道", "办事处", "镇", "乡"),
+        ("新区", "区", "县", "市", "旗"),
+        ("地区", "市", "州", "盟"),
+    )
 )
 
 
@@ -123,6 +127,16 @@ class AdminMatch:
     @property
     def start(self) -> int:
         return min(n.start for n in self.chain) if self.chain else 0
+
+
+def _suffix_after(group: int, text: str, end: int) -> int:
+    """The length of the ``group`` suffix written at ``end`` (0: none). A few string comparisons: a regex
+    call costs more than the whole test, and it runs for most mentions."""
+    first = text[end : end + 1]
+    for start, suffix in _SUFFIXES_AFTER[group]:
+        if start == first and (len(suffix) == 1 or text[end : end + len(suffix)] == suffix):
+            return len(suffix)
+    return 0
 
 
 def _base_score(kind: int, length: int) -> float:
@@ -294,9 +308,20 @@ def _drop_repeats(
                     nearest = previous
         # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
         # ...unless it carries a township suffix (余杭区余杭镇: 余杭镇 is the township 余杭街道).
-        town_next = bool(readings.towns) and _SUFFIX_AFTER[0].match(text, end) is not None
-        repeat = not town_next and same is not None and bool(readings.upper) and all(covered[same[1] : start])
-        if not repeat and not town_next and nearest is not None and all(free[nearest[1] : start]):
+        town_next = bool(readings.towns) and _suffix_after(0, text, end) > 0
+        # all() over a generator compiles to a loop; over a slice it would copy the slice first.
+        repeat = (
+            not town_next
+            and same is not None
+            and bool(readings.upper)
+            and all(covered[i] for i in range(same[1], start))
+        )
+        if (
+            not repeat
+            and not town_next
+            and nearest is not None
+            and all(free[i] for i in range(nearest[1], start))
+        ):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
             # 宝安区深圳: the parent restated after its child is a repeat as well.
             named = nearest[3].named_scope
@@ -335,26 +360,22 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                             found.append((start, end, entry, len(renamed.towns), False, True))
         if text[end : end + 1] not in _SUFFIX_STARTS:
             continue
-        by_level: dict[int, re.Match[str] | None] = {}
         for entry in (*readings.upper, *readings.towns):
             if entry.kind != KIND_ALIAS:
                 continue
-            group = min(TOWN - entry.level, 2)
-            if group not in by_level:
-                by_level[group] = _SUFFIX_AFTER[group].match(text, end)
-            suffix = by_level[group]
-            if suffix is None:
+            length = _suffix_after(min(TOWN - entry.level, 2), text, end)
+            if not length:
                 continue
-            same = gazetteer.readings(key + suffix.group())
+            same = gazetteer.readings(text[start : end + length])
             if same is not None and entry.code in same.codes:
                 continue  # 余杭区 is already a full name of its own
-            found.append((start, suffix.end(), entry, len(readings.towns), False, False))
+            found.append((start, end + length, entry, len(readings.towns), False, False))
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
         # ...but not when the county has a township of that name (临平区临平街道, 余杭区余杭镇 = 余杭街道).
         for entry in readings.upper:
             if entry.kind == KIND_ALIAS and entry.level == DISTRICT:
-                town_suffix = _SUFFIX_AFTER[0].match(text, end)
-                if town_suffix is None:
+                length = _suffix_after(0, text, end)
+                if not length:
                     continue
                 if any(
                     (written := gazetteer.readings(key + suffix)) is not None
@@ -362,7 +383,7 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                     for suffix in _TOWN_SUFFIXES
                 ):
                     continue
-                found.append((start, town_suffix.end(), entry, len(readings.towns), True, False))
+                found.append((start, end + length, entry, len(readings.towns), True, False))
     return found
 
 

@@ -200,6 +200,38 @@ def test_road_after_quick_check_covers_the_pattern() -> None:
     assert starts <= _ROAD_AFTER_STARTS
 
 
+def test_suffix_after_matches_like_the_alternation_it_replaces() -> None:
+    """admin._suffix_after tests suffixes with string comparisons; it must agree with the regex."""
+    import re
+
+    from addrcheck.admin import _SUFFIX_STARTS, _SUFFIXES_AFTER, _suffix_after
+
+    tails = [
+        "",
+        "街",
+        "街道",
+        "街道办",
+        "街道办事处",
+        "办事",
+        "办事处",
+        "镇",
+        "乡",
+        "新",
+        "新区",
+        "区",
+        "县",
+        "市",
+    ]
+    tails += ["旗", "地", "地区", "州", "盟", "路", "镇东"]
+    for group, suffixes in enumerate(_SUFFIXES_AFTER):
+        pattern = re.compile("|".join(suffix for _, suffix in suffixes))
+        assert {suffix[0] for _, suffix in suffixes} <= _SUFFIX_STARTS
+        for tail in tails:
+            text = "余杭" + tail
+            match = pattern.match(text, 2)
+            assert _suffix_after(group, text, 2) == (len(match.group()) if match else 0), (group, tail)
+
+
 @pytest.mark.parametrize(
     ("text", "town"),
     [("浙江省杭州市萧山区新街镇春潮路8号", "新街街道"), ("浙江省杭州市余杭区余杭镇金星二路5号", "余杭街道")],
