@@ -54,6 +54,7 @@ _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first char
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
+_TOWN_ENDINGS = ("街道", "镇", "乡", "地区", "苏木", "办事处")  # the words that make a name a township's
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区), by
 # level group (0 township, 1 county, 2 city and up); longest first where one starts another.
@@ -576,7 +577,8 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         inside = first < start < last
         # Full or retired names next to the chain contradict it; a short name only where divisions are
         # written: between two of the chain's own, or right before it (浙江，金华，五常街道: 五常 is in 杭州).
-        official = _official(key, entries)
+        # ...but a township's official name without a division word (永兴, in 三沙) is a word in 永兴新村.
+        official = [e for e in _official(key, entries) if e.level < TOWN or key.endswith(_TOWN_ENDINGS)]
         leads = end <= first and gaps(end, first) == 0
         if (official and (touches((start, end), used) or inside)) or (not official and (inside or leads)):
             best = min(official or entries, key=lambda e: e.level)

@@ -32,6 +32,8 @@ ERROR_CASES = [
     ("下城区延安路100号", Status.OK, ()),
     # NBS has township-level units named 高新园区 and 林业局: in an address they are a zone or a POI.
     ("浙江省湖州市吴兴区高新园区环渚路100号", Status.OK, ()),
+    # NBS has a township called just 永兴 (in 三沙): without a division word it is a word, as in 永兴新村.
+    ("广州市白云区龙归街道永兴新村12栋201", Status.OK, ()),
     ("", Status.INVALID, ("EMPTY",)),
     ("   \t ", Status.INVALID, ("EMPTY",)),
     ("x" * 201, Status.INVALID, ("TOO_LONG",)),
