@@ -430,7 +430,8 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
         )
         if unique:
             chosen.setdefault(readings.towns[0].code, readings.towns[0])
-        for entry in chosen.values():
+        # In code order: ``present`` is a set, and the order of tied readings must not depend on the hash seed.
+        for entry in chosen.values() if len(chosen) < 2 else [chosen[code] for code in sorted(chosen)]:
             sole = len(readings.towns_under.get(entry.code[:2], ())) == 1
             nodes.append(
                 Node(start, end, entry, _base_score(entry.kind, length), unique=unique, sole_in_province=sole)
