@@ -359,6 +359,19 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                     for entry in renamed.towns:
                         if entry.kind == KIND_FULL:
                             found.append((start, end, entry, len(renamed.towns), False, True))
+        if key[-1] == "区":
+            # 东莞市东城区, 中山市西区: a city with no county level has its townships written as 区 (东城街道,
+            # 西区街道); read so only where the city is named (东城区 alone is Beijing's).
+            for spelled in (
+                (key + "街道", key[:-1] + "街道", key[:-1] + "镇") if len(key) > 2 else (key + "街道",)
+            ):
+                township = gazetteer.readings(spelled)
+                if township is None:
+                    continue
+                for entry in township.towns:
+                    parent = gazetteer.parent_of[entry.code]
+                    if entry.kind == KIND_FULL and parent is not None and gazetteer.level_of[parent] == CITY:
+                        found.append((start, end, entry, len(township.towns), False, True))
         if text[end : end + 1] not in _SUFFIX_STARTS:
             continue
         for entry in (*readings.upper, *readings.towns):

@@ -166,6 +166,9 @@ def test_parse_rejects_non_str() -> None:
         ("北京市朝阳区南磨房百子湾路16号", "南磨房地区", "朝阳区"),  # Beijing's 地区 townships, written short
         # NBS has townships called 经济开发区 and 工业园区: in an address such words are a zone, not them.
         ("台州经济开发区东环大道8号", None, None),
+        # A township of a city with no county level, written with 区; without the city, 东城区 is Beijing's.
+        ("东莞市南城区宏图路100号", "南城街道", None),
+        ("东城区东直门南大街1号", None, "东城区"),
         # Dozens of 城西街道: no guess, and no former-suffix readings.
         ("城西街道人民路1号", "城西街道", None),
     ],
