@@ -53,7 +53,8 @@ DISTRICT_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "新区", "�
 GENERIC_TOWN_NAME = re.compile(
     "(?:[东西南北中]|[一二三四五六七八九十0-9]+)?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区"
     "|高新技术开发区|开发区|高新区|工业园区|工业园|工业区|工业集中区|产业园区|产业园|产业集聚区|园区|城区|片区"
-    "|新区|社区|高新园区|科技工业园区?|科技园区?|旅游度假区|度假区|农场|林场|牧场|渔场|茶场|盐场|林业局|矿区|区)"
+    "|新区|社区|高新园区|科技工业园区?|科技园区?|旅游度假区|度假区|农场|林场|牧场|渔场|茶场|盐场|林业局|矿区|区"
+    "|综合保税区|保税区|工业|高新|中心)"
 )
 UNLISTED_SUFFIX = re.compile("(?:街道|镇|乡)$")
 # Historical names too generic to mean one place on their own.
@@ -108,6 +109,9 @@ def build_units() -> tuple[dict[str, dict[str, object]], dict[str, str]]:
             # NBS prefixes some townships with their county (济源市沁园街道): the address says 沁园街道.
             aliases.append(name)
             name = name[len(county_name) :]
+        if name.endswith("镇街道") and len(name) >= 5:
+            # A town turned 街道 keeps 镇 in its NBS name (石湾镇街道, 真如镇街道): addresses say 石湾街道.
+            aliases.append(name[:-3] + "街道")
         units[code] = {"name": name, "level": TOWN, "parent": parent, "aliases": aliases}
     return units, replaced
 

@@ -125,6 +125,10 @@ def test_loads_fast_enough() -> None:
         "科技工业园",
         "林业局",
         "旅游度假区",
+        "保税区",
+        "工业",
+        "高新",
+        "中心",
     ],
 )
 def test_generic_zone_words_are_not_township_names(word: str) -> None:
