@@ -54,6 +54,8 @@ _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first char
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
+# What people call a county's seat town, whatever its official name.
+_SEAT_NAMES = frozenset({"城关镇", "城关街道", "城关乡"})
 _TOWN_ENDINGS = ("街道", "镇", "乡", "地区", "苏木", "办事处")  # the words that make a name a township's
 _DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区), by
@@ -575,11 +577,12 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
                 own_short.remove(span)
                 grew = True
     taken = [*used, *result.repeats, *((n.start, n.end) for n in result.conflicts)]
-    # A township the map still lists under the chain's county (个旧市城区街道) is no contradiction: it is
-    # the township, one NBS 2023 does not have (the first such name after a chain that stops at the county).
+    # A township the map still lists under the chain's county (个旧市城区街道), or 城关镇, what a county's
+    # seat is called whatever its name (桃江县城关镇), is no contradiction: it is the township, one NBS 2023
+    # does not have there (the first such name after a chain that stops at the county).
     unlisted: frozenset[str] = frozenset()
     if chain[-1].entry.level == DISTRICT:
-        unlisted = gazetteer.unlisted_towns.get(chain[-1].code, unlisted)
+        unlisted = gazetteer.unlisted_towns.get(chain[-1].code, _SEAT_NAMES) | _SEAT_NAMES
     for start, end, key, readings in others:
         if overlaps((start, end), taken):
             continue

@@ -72,6 +72,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "“{name}”已于 {year} 年撤销，现分属：{options}。请写明现在的区县或所在街道。",
         "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
     ),
+    (ReasonCode.UNKNOWN_REGION, "seat"): (
+        "{county}在 2023 年区划表中没有“{name}”：这通常指县城所在的乡镇，请写明它的现行名称。",
+        "{county} has no “{name}” in the 2023 table: the name usually means the county seat. Please write "
+        "its current name.",
+    ),
     (ReasonCode.UNKNOWN_REGION, "unlisted"): (
         "“{name}”不在 2023 年区划表中，地图数据仍将其列在{county}下：可能已撤销、更名或划出，请核对。",
         "“{name}” is not in the 2023 table, though map data still lists it under {county}: it may have been "

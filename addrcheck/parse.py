@@ -94,16 +94,18 @@ def parse(text: str, /) -> ParseResult:
         # Not in the 2023 table, but the map lists it under the county (个旧市城区街道): retired, moved or
         # renamed. Kept as written, without a code.
         start, end = admin.unlisted_town
+        district = components["district"]
         components["town"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
         claimed[start:end] = [True] * (end - start)
+        listed = folded[start:end] in gazetteer.unlisted_towns.get(district.code or "", ())
         notes.append(
             messages.reason(
                 ReasonCode.UNKNOWN_REGION,
                 (start, end),
                 severity=Severity.WARNING,
-                variant="unlisted",
+                variant="unlisted" if listed else "seat",
                 name=text[start:end],
-                county=components["district"].value,
+                county=district.value,
             )
         )
     for start, end in (*admin.repeats, *admin.placeholders):

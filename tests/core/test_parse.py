@@ -262,6 +262,10 @@ def test_township_the_map_lists_but_nbs_does_not_is_kept_with_a_warning(
     assert codes == [("UNKNOWN_REGION", "warning", span)]
     assert "地图数据" in result.notes[0].message
     # ...and only under that county: elsewhere the name is still a contradiction.
+    seat = addrcheck.parse("湖南省益阳市桃江县城关镇人民路1号")
+    assert (seat.components["town"].value, seat.components["town"].code) == ("城关镇", None)
+    assert [note.code.value for note in seat.notes] == ["UNKNOWN_REGION"]
+    assert "县城" in seat.notes[0].message
     other = addrcheck.parse("山东省威海市文登区皇冠街道文化中路8号")
     assert "INCONSISTENT_HIERARCHY" in [note.code.value for note in other.notes]
 
