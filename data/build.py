@@ -50,11 +50,17 @@ DISTRICT_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "新区", "�
 # Township names that are common words (NBS has townships called 工业园区, 经济开发区; 工业区街道 shortens to
 # 工业区): in an address they are a development zone, not that township. Still matched with their suffix
 # (东区街道) or their county before them (万安县工业园).
+# ...also after other generic words (高新技术产业园区, 化学工业园区, 经济开发区管理委员会, 城东新区: names of
+# township-level zones that say nothing of where they are); 北京经济技术开发区 names its place and stays.
+GENERIC_TOWN_WORD = (
+    "(?:[东西南北中]部?|城[东西南北]|[一二三四五六七八九十0-9]+|高新技术|新技术|经济技术|高新|经济|技术|化学|化工"
+    "|环保|现代|科技|工业|产业|物流|临港|农业|旅游|市|县)"
+)
 GENERIC_TOWN_NAME = re.compile(
-    "(?:[东西南北中]|[一二三四五六七八九十0-9]+)?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区"
+    f"{GENERIC_TOWN_WORD}*(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区"
     "|高新技术开发区|开发区|高新区|工业园区|工业园|工业区|工业集中区|产业园区|产业园|产业集聚区|园区|城区|片区"
     "|新区|社区|高新园区|科技工业园区?|科技园区?|旅游度假区|度假区|农场|林场|牧场|渔场|茶场|盐场|林业局|矿区|区"
-    "|综合保税区|保税区|工业|高新|中心)"
+    "|综合保税区|保税区|工业|高新|中心)(?:管理委员会|管委会)?"
 )
 UNLISTED_SUFFIX = re.compile("(?:街道|镇|乡)$")
 # Historical names too generic to mean one place on their own.
