@@ -237,6 +237,12 @@ def _place_admin(
                     year=node.entry.retired_year or "?",
                 )
             )
+    if gazetteer.level_of[deepest] == 0 and "city" not in components:
+        # 北京市 alone: a municipality is its own city level (NBS 1101 北京市 under 11 北京市).
+        cities = gazetteer.children.get(deepest, ())
+        if len(cities) == 1 and gazetteer.name_of[cities[0]] == gazetteer.name_of[deepest]:
+            province = components["province"]
+            components["city"] = Component(province.value, cities[0], province.span, province.origin)
     for node in admin.chain:
         # 苍南县龙港镇: the county named first is the retired reading; the town confirms it.
         if node.entry.kind == KIND_TRANSFER and by_code[node.code] is not node:

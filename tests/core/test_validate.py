@@ -14,6 +14,8 @@ ERROR_CASES = [
     ("浙江省金华市义乌市稠城街道工人北路100号", Status.OK, ()),
     ("浙江省金华市", Status.VAGUE, ("MISSING_DISTRICT", "MISSING_STREET")),
     ("浙江省", Status.VAGUE, ("MISSING_CITY", "MISSING_DISTRICT", "MISSING_STREET")),
+    # A municipality is its own city level: 北京市 alone lacks only the district.
+    ("北京市", Status.VAGUE, ("MISSING_DISTRICT", "MISSING_STREET")),
     ("浙江省金华市义乌市", Status.VAGUE, ("MISSING_STREET",)),
     ("浙江省金华市义乌市稠城街道", Status.VAGUE, ("MISSING_STREET",)),
     ("浙江省金华市义乌市稠城街道工人北路", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
@@ -36,6 +38,8 @@ ERROR_CASES = [
     ("广州市白云区龙归街道永兴新村12栋201", Status.OK, ()),
     # Zone words some NBS townships are named or shortened to (工业, 高新, 中心, 保税区) contradict nothing.
     ("北京市通州区食品工业园潞城镇武兴北路4号", Status.OK, ()),
+    # NBS has a township named 市经济技术开发区 (in 安徽 马鞍山): this is Beijing, its district unnamed.
+    ("北京市经济技术开发区博兴十路2号", Status.VAGUE, ("MISSING_DISTRICT",)),
     ("湖南省长沙市岳麓区高新区桐梓坡西路328号", Status.OK, ()),
     # NBS writes a former town as 石湾镇街道; addresses say 石湾街道.
     ("广东省佛山市禅城区石湾街道绿景西路10号", Status.OK, ()),
