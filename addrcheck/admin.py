@@ -54,6 +54,10 @@ _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first char
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
+# Districts named by a word any town uses for a part of itself.
+_GENERIC_DISTRICT_NAMES = frozenset(
+    {"城区", "新城区", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
+)
 # What people call a county's seat town, whatever its official name.
 _SEAT_NAMES = frozenset({"城关镇", "城关街道", "城关乡"})
 _TOWN_ENDINGS = ("街道", "镇", "乡", "地区", "苏木", "办事处")  # the words that make a name a township's
@@ -594,8 +598,14 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         inside = first < start < last
         # Full or retired names next to the chain contradict it; a short name only where divisions are
         # written: between two of the chain's own, or right before it (浙江，金华，五常街道: 五常 is in 杭州).
-        # ...but a township's official name without a division word (永兴, in 三沙) is a word in 永兴新村.
-        official = [e for e in _official(key, entries) if e.level < TOWN or key.endswith(_TOWN_ENDINGS)]
+        # ...but a township's official name without a division word (永兴, in 三沙) is a word in 永兴新村, and
+        # districts named by a generic word (新城区 in 西安, 西区 in 攀枝花) are words after another city
+        # (铁岭市新城区, 成都高新西区).
+        official = [
+            e
+            for e in _official(key, entries)
+            if (e.level < TOWN or key.endswith(_TOWN_ENDINGS)) and key not in _GENERIC_DISTRICT_NAMES
+        ]
         leads = end <= first and gaps(end, first) == 0
         if (official and (touches((start, end), used) or inside)) or (not official and (inside or leads)):
             best = min(official or entries, key=lambda e: e.level)

@@ -41,6 +41,10 @@ ERROR_CASES = [
     # NBS has a township named 市经济技术开发区 (in 安徽 马鞍山): this is Beijing, its district unnamed.
     ("北京市经济技术开发区博兴十路2号", Status.VAGUE, ("MISSING_DISTRICT",)),
     ("湖南省长沙市岳麓区高新区桐梓坡西路328号", Status.OK, ()),
+    # Districts named by generic words (新城区 in 西安, 东区 in 攀枝花) are words after another city...
+    ("辽宁省铁岭市银州区新城区钻石路1号", Status.OK, ()),
+    ("四川省成都市成华区东区东郊记忆路1号", Status.OK, ()),
+    # ...and still districts where they are (see test_normalized for 西安市新城区).
     # NBS writes a former town as 石湾镇街道; addresses say 石湾街道.
     ("广东省佛山市禅城区石湾街道绿景西路10号", Status.OK, ()),
     # 城关镇 is what a county's seat is called; 桃江县 has none of that name: a warning, not a contradiction.
@@ -82,6 +86,7 @@ NORMALIZED = [
     ("北京市朝阳区建国路88号SOHO现代城A座1201室", "北京市朝阳区建国路88号SOHO现代城A座1201室"),
     ("北京朝阳区建国路88号", "北京市朝阳区建国路88号"),
     ("南京市鼓楼区中山路1号", "江苏省南京市鼓楼区中山路1号"),
+    ("西安市新城区解放路1号", "陕西省西安市新城区解放路1号"),
     ("拉萨市城关区北京中路1号", "西藏自治区拉萨市城关区北京中路1号"),
     ("北海市海城区重庆路1号", "广西壮族自治区北海市海城区重庆路1号"),
     ("湖北省襄樊市樊城区人民路10号", "湖北省襄阳市樊城区人民路10号"),
