@@ -483,6 +483,19 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             previous = nodes[j]
             if previous.end > node.start or best[j] == _NO_SCORE:
                 continue
+            if (
+                entry.level == TOWN
+                and not short
+                and previous.entry.level == TOWN
+                and previous.end == node.start
+                and ancestors_of[previous.entry.code][-1] == ancestors[-1]
+            ):
+                # 临安区昌化龙岗镇, 临平镇星桥街道: a township written in full right after another of its county
+                # takes that one's place; the first names the area it lies in (or lay in, before a merger).
+                candidate = best[j] - previous.score + node.score
+                if candidate > top + _EPSILON:
+                    top, parent = candidate, back[j]
+                continue
             # 苍南县(→龙港市)龙港镇: the town a county grew from confirms the old county's transfer reading,
             # and so does the new county's short name right after it (苍南县龙港), unless the new county has
             # a township of that name (余杭区临平: 临平街道, in 临平区); 温州市龙港镇: or the town follows the
@@ -538,6 +551,17 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
     return chains
 
 
+def _names_township_of(key: str, readings: NameReadings, county: str, gazetteer: Gazetteer) -> bool:
+    """Whether ``key`` names a township of ``county``, also under another township suffix (临平镇 for 临平街道)."""
+    if county in readings.towns_under:
+        return True
+    for suffix in _TOWN_SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+            stem = gazetteer.readings(key[: -len(suffix)])
+            return stem is not None and county in stem.towns_under
+    return False
+
+
 def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
     """Names around the chain: its own units named again are repeats; others touching it contradict it."""
     chain = result.chain
@@ -587,6 +611,9 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
     unlisted: frozenset[str] = frozenset()
     if chain[-1].entry.level == DISTRICT:
         unlisted = gazetteer.unlisted_towns.get(chain[-1].code, _SEAT_NAMES) | _SEAT_NAMES
+    county = next(
+        (code for code in (*gazetteer.ancestors[chain[-1].code], chain[-1].code) if len(code) == 6), ""
+    )
     for start, end, key, readings in others:
         if overlaps((start, end), taken):
             continue
@@ -594,6 +621,8 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             if result.unlisted_town is None and start >= last:
                 result.unlisted_town = (start, end)
             continue
+        if county and _names_township_of(key, readings, county, gazetteer):
+            continue  # another township of the chain's own county (昌化 in 临安区昌化龙岗镇): an area, no contradiction
         entries = (*readings.upper, *readings.towns)
         inside = first < start < last
         # Full or retired names next to the chain contradict it; a short name only where divisions are

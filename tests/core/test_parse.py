@@ -169,6 +169,9 @@ def test_parse_rejects_non_str() -> None:
         # A township of a city with no county level, written with 区; without the city, 东城区 is Beijing's.
         ("东莞市南城区宏图路100号", "南城街道", None),
         ("东城区东直门南大街1号", None, "东城区"),
+        # Two townships of one county in a row: the one written in full is the township, the first the area.
+        ("杭州市临安市昌化龙岗镇郡沃村100号", "龙岗镇", "临安区"),
+        ("杭州市余杭区临平镇星桥街道星发街100号", "星桥街道", "临平区"),
         # Dozens of 城西街道: no guess, and no former-suffix readings.
         ("城西街道人民路1号", "城西街道", None),
     ],
