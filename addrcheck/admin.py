@@ -195,9 +195,9 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
                 result.placeholders.append((at, at + len(placeholder)))
                 at = text.find(placeholder, at + 1)
     if blocked is not None:
-        free = [f or b for f, b in zip(free, blocked, strict=True)]
-        if not any(blocked):
-            blocked = None
+        for i in range(len(free)):
+            if blocked[i]:
+                free[i] = True
     mentions: list[Mention] = []
     for start, end, key in gazetteer.find_names(text):
         if blocked is not None and any(blocked[start:end]):
@@ -380,21 +380,25 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                         found.append((start, end, entry, len(township.towns), False, True))
         if text[end : end + 1] not in _SUFFIX_STARTS:
             continue
-        for entry in (*readings.upper, *readings.towns):
-            if entry.kind != KIND_ALIAS:
-                continue
-            length = _suffix_after(min(TOWN - entry.level, 2), text, end)
-            if not length:
-                continue
-            same = gazetteer.readings(text[start : end + length])
-            if same is not None and entry.code in same.codes:
-                continue  # 余杭区 is already a full name of its own
-            found.append((start, end + length, entry, len(readings.towns), False, False))
+        # The suffix written after the name, by level group, and the name with it (the same for every reading).
+        lengths = [_suffix_after(group, text, end) for group in range(3)]
+        written_as: list[NameReadings | None] = [
+            gazetteer.readings(text[start : end + length]) if length else None for length in lengths
+        ]
+        namesakes = len(readings.towns)
+        for entry in readings.upper:
+            if entry.kind == KIND_ALIAS:
+                group = min(TOWN - entry.level, 2)
+                _add_suffixed(found, start, end, entry, lengths[group], written_as[group], namesakes)
+        if lengths[0]:
+            for entry in readings.towns:
+                if entry.kind == KIND_ALIAS:
+                    _add_suffixed(found, start, end, entry, lengths[0], written_as[0], namesakes)
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
         # ...but not when the county has a township of that name (临平区临平街道, 余杭区余杭镇 = 余杭街道).
         for entry in readings.upper:
             if entry.kind == KIND_ALIAS and entry.level == DISTRICT:
-                length = _suffix_after(0, text, end)
+                length = lengths[0]
                 if not length:
                     continue
                 if any(
@@ -405,6 +409,21 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                     continue
                 found.append((start, end + length, entry, len(readings.towns), True, False))
     return found
+
+
+def _add_suffixed(
+    found: list[SuffixedMention],
+    start: int,
+    end: int,
+    entry: NameEntry,
+    length: int,
+    written_as: NameReadings | None,
+    namesakes: int,
+) -> None:
+    """A short name with a suffix not its own after it (余杭镇): a reading, unless the name with that suffix
+    is already the unit's own full name (余杭区)."""
+    if length and (written_as is None or entry.code not in written_as.codes):
+        found.append((start, end + length, entry, namesakes, False, False))
 
 
 def _suffixed_nodes(suffixed: list[SuffixedMention], present: set[str], gazetteer: Gazetteer) -> list[Node]:

@@ -84,7 +84,8 @@ def parse(text: str, /) -> ParseResult:
     for start, end in contact.labels:
         blocked[start:end] = [True] * (end - start)
 
-    admin = match_admin(folded, gazetteer, blocked=blocked)
+    # None when nothing is blocked: most addresses carry no contact, and the admin pass then skips the checks.
+    admin = match_admin(folded, gazetteer, blocked=blocked if True in blocked else None)
     candidates = _place_admin(admin, gazetteer, text, components, notes)
 
     claimed = list(blocked)
