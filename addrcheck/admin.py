@@ -214,7 +214,8 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     if not mentions:
         return result
     mentions = _drop_repeats(text, mentions, free, result)
-    suffixed = _suffixed(text, mentions, gazetteer)
+    countyless = any(not m[3].upper_scope.isdisjoint(gazetteer.countyless_cities) for m in mentions)
+    suffixed = _suffixed(text, mentions, gazetteer, countyless=countyless)
     mentions = _drop_inner(mentions)
 
     present: set[str] = set()
@@ -346,9 +347,12 @@ def _drop_repeats(
     return kept
 
 
-def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[SuffixedMention]:
+def _suffixed(
+    text: str, mentions: list[Mention], gazetteer: Gazetteer, *, countyless: bool
+) -> list[SuffixedMention]:
     """Names written with a division suffix that is not their own: short names (余杭镇, 瓯北镇 for ...街道)
-    and townships under their former suffix (新街镇 for 新街街道)."""
+    and townships under their former suffix (新街镇 for 新街街道); ``countyless``: a city with no county
+    level is named, so X区 may be its township X街道."""
     found: list[SuffixedMention] = []
     for start, end, key, readings in mentions:
         # A township written with the suffix it had before (萧山区新街镇: 新街街道 since 2004): read the name
@@ -365,7 +369,7 @@ def _suffixed(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[
                     for entry in renamed.towns:
                         if entry.kind == KIND_FULL:
                             found.append((start, end, entry, len(renamed.towns), False, True))
-        if key[-1] == "区":
+        if countyless and key[-1] == "区":
             # 东莞市东城区, 中山市西区: a city with no county level has its townships written as 区 (东城街道,
             # 西区街道); read so only where the city is named (东城区 alone is Beijing's).
             for spelled in (

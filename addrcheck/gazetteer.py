@@ -130,6 +130,12 @@ class Gazetteer:
         for row in rows:
             children.setdefault(row[3] or None, []).append(row[0])
         self.children: dict[str | None, tuple[str, ...]] = {k: tuple(v) for k, v in children.items()}
+        # Cities with no county level (东莞, 中山, 儋州, 嘉峪关): townships hang directly under them.
+        self.countyless_cities: frozenset[str] = frozenset(
+            code
+            for code, kids in self.children.items()
+            if code is not None and len(code) == 4 and any(len(kid) == 9 for kid in kids)
+        )
         self._raw_names: dict[str, str] = document["names"]
         # Townships the map lists under a county and NBS 2023 does not (retired, moved or renamed since).
         self.unlisted_towns: dict[str, frozenset[str]] = {
