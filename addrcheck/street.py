@@ -106,7 +106,16 @@ _ROAD_BARRIER = re.compile(
     f"|[{_HAN}]{{2,}}(?:城|公园)|[0-9{CHINESE_NUMERAL}]+(?:楼|层|期|号))"
 )
 _ROAD_NAME_START = re.compile(f".*{_ROAD_BARRIER.pattern}")
-_ROAD_SUFFIX = re.compile("(?:大道|大街|公路|胡同|路|街|巷|道|里|弄|线|高速公路|高速|国道|省道|县道)$")
+# The last character of every barrier word: a span without one holds no barrier, and the costly
+# _ROAD_NAME_START (a backtracking .*) is not run on it.
+_BARRIER_HINT = re.compile("[道镇乡县省区市园村场厦心城学院司校楼层期号]")
+# Road suffixes by length, longest first: the suffix of a road is the longest one it ends with.
+_ROAD_SUFFIXES: tuple[frozenset[str], ...] = (
+    frozenset({"高速公路"}),
+    frozenset(),
+    frozenset({"大道", "大街", "公路", "胡同", "高速", "国道", "省道", "县道"}),
+    frozenset("路街巷道里弄线"),
+)
 # A division suffix left at the start of the text after the divisions: the gazetteer matched 龙港 in
 # 龙港镇 as a short name, so 镇 is what remains of the division, not the start of a road or a village.
 _DIVISION_END = frozenset("省市区县镇乡道")
@@ -130,6 +139,17 @@ _NAME_TAIL = _DIRECTIONS | frozenset("0123456789" + CHINESE_NUMERAL + "横直支
 _GENERIC_NAME_END = frozenset({"工业", "科技", "发展", "步行", "商业", "一条"})
 
 
+def _longest_suffix(text: str, start: int, end: int, suffixes: tuple[frozenset[str], ...]) -> int:
+    """Where the longest of ``suffixes`` (by length, longest first) that ``text[start:end]`` ends with
+    begins, or -1. String comparisons: an end-anchored regex search tries every position first."""
+    longest = len(suffixes)
+    for index, group in enumerate(suffixes):
+        length = longest - index
+        if group and end - length >= start and text[end - length : end] in group:
+            return end - length
+    return -1
+
+
 def _longest_name_start(text: str, start: int, core_end: int) -> int:
     """Where a road name without a barrier most likely starts: road names are two or three characters
     before the suffix (振兴路, 越兴东路); a longer run begins with another place (胡家坟振兴路, 上溪金塘路),
@@ -150,8 +170,8 @@ def _second_road_start(text: str, start: int, end: int) -> int:
     connector, the cross street of an intersection (中环南路和花园路). Its name is at most four characters
     and crosses no word that ends another part; 和平路 after a road is a road, not 和 + 平路.
     """
-    suffix = _ROAD_SUFFIX.search(text, start, end)
-    core_end = suffix.start() if suffix is not None else end - 1
+    suffix = _longest_suffix(text, start, end, _ROAD_SUFFIXES)
+    core_end = suffix if suffix >= 0 else end - 1
     if text[start] in _CONNECTORS and core_end - start > 2:
         start += 1
     if not 0 < core_end - start <= _ROAD_CORE_MAX or _ROAD_BARRIER.search(text, start, core_end):
@@ -160,8 +180,15 @@ def _second_road_start(text: str, start: int, end: int) -> int:
 
 
 _CROSSING = re.compile("(?:交叉路口|十字路口|交叉口|交汇处|交界处|交界|交口|路口)(?:处|旁|附近)?")
-_ASSIST_END = re.compile(
-    "(?:电联|电话联系|附近|旁边|旁|斜对面|正对面|对面|隔壁|边上|后面|楼下|里面|内|[东西南北]侧|[东西南北]面)$"
+# Words at the end of a run that only say where from the place it names (某某超市对面), by length.
+_ASSIST_ENDS: tuple[frozenset[str], ...] = (
+    frozenset({"电话联系"}),
+    frozenset({"斜对面", "正对面"}),
+    frozenset(
+        {"电联", "附近", "旁边", "对面", "隔壁", "边上", "后面", "楼下", "里面"}
+        | {d + w for d in "东西南北" for w in "侧面"}
+    ),
+    frozenset("旁内"),
 )
 # Split a POI from the named part inside it only where parse() has a component to put that part in.
 SPLIT_SUBPOI = "subpoi" in COMPONENT_NAMES
@@ -170,13 +197,13 @@ _POI_HEAD = re.compile(
 )
 _HAS_NAME = re.compile(f"[{_HAN}A-Z]")
 # An unclaimed run is named by how it ends: a village or community word, or else it is a POI.
-_COMMUNITY_END = re.compile("(?:社区|村|居委会|村委会|村委)$")
+_COMMUNITY_ENDS = ("社区", "村", "居委会", "村委会", "村委")
 
 
 def _run_kind(chunk: str) -> str | None:
     if _HAS_NAME.search(chunk) is None:
         return None
-    if _COMMUNITY_END.search(chunk):
+    if chunk.endswith(_COMMUNITY_ENDS):
         return "community"
     return "poi"
 
@@ -252,9 +279,13 @@ def parse_street(
                     other.append((position, match_start))  # the 与 of 甲路与乙路
                 name = "second_road"
             elif name == "road":
-                suffix = _ROAD_SUFFIX.search(text, position, match.end())
-                core_end = suffix.start() if suffix else match.end() - 1
-                cut = _ROAD_NAME_START.match(text, position, core_end)
+                suffix = _longest_suffix(text, position, match.end(), _ROAD_SUFFIXES)
+                core_end = suffix if suffix >= 0 else match.end() - 1
+                cut = (
+                    _ROAD_NAME_START.match(text, position, core_end)
+                    if _BARRIER_HINT.search(text, position, core_end)
+                    else None
+                )
                 # A lone direction is not a name: 中心南路 is one road, not 中心 and 南路.
                 last_name_start = core_end - (text[core_end - 1] in _DIRECTIONS)
                 name_start = cut.end() if cut is not None and cut.end() < last_name_start else position
@@ -318,12 +349,12 @@ def parse_street(
             chunk = chunk[crossing.end() :]
             if not chunk:
                 continue
-        tail = _ASSIST_END.search(chunk)
-        if tail is not None and tail.start() > 0:
+        tail = _longest_suffix(chunk, 0, len(chunk), _ASSIST_ENDS)
+        if tail > 0:
             # 某某超市对面: the POI is the shop, 对面 only says where from it.
-            leftovers.append((span_start + tail.start(), span_end))
-            span_end = span_start + tail.start()
-            chunk = chunk[: tail.start()]
+            leftovers.append((span_start + tail, span_end))
+            span_end = span_start + tail
+            chunk = chunk[:tail]
         head = _POI_HEAD.match(chunk) if SPLIT_SUBPOI and "poi" not in seen else None
         if head is not None and head.end() < len(chunk) - 1:
             # 世茂花园峻景苑: the estate is the POI, the named block inside it its sub-POI.

@@ -154,3 +154,47 @@ def test_start_sets_cover_the_patterns() -> None:
         for ch in probes:
             if any(part.pattern.match(ch + tail) for tail in tails):
                 assert ch in part.starts, (part.name, ch)
+
+
+# The end-anchored patterns _longest_suffix replaced; it must find the same suffix they did.
+_ROAD_SUFFIX_PATTERN = "(?:大道|大街|公路|胡同|路|街|巷|道|里|弄|线|高速公路|高速|国道|省道|县道)$"
+_ASSIST_END_PATTERN = (
+    "(?:电联|电话联系|附近|旁边|旁|斜对面|正对面|对面|隔壁|边上|后面|楼下|里面|内|[东西南北]侧|[东西南北]面)$"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet="大道街公路胡同巷里弄线高速国省县电联话系附近旁边斜正对面隔壁上后楼下内东西南北侧文三",
+        max_size=8,
+    )
+)
+def test_longest_suffix_finds_what_the_end_anchored_patterns_found(text: str) -> None:
+    import re
+
+    for pattern, suffixes in (
+        (_ROAD_SUFFIX_PATTERN, street._ROAD_SUFFIXES),
+        (_ASSIST_END_PATTERN, street._ASSIST_ENDS),
+    ):
+        for start in range(len(text) + 1):
+            match = re.compile(pattern).search(text, start)
+            expected = match.start() if match is not None else -1
+            assert street._longest_suffix(text, start, len(text), suffixes) == expected, (
+                pattern,
+                text,
+                start,
+            )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet="甲乙丙街道镇乡县省市辖区场工业园产科技创社村广大厦中心商城花学医院公司校城公园0一楼层期号路",
+        max_size=12,
+    )
+)
+def test_road_name_start_is_skipped_only_where_it_cannot_match(text: str) -> None:
+    """_ROAD_NAME_START (a backtracking .*) runs only where _BARRIER_HINT finds a character."""
+    if street._BARRIER_HINT.search(text) is None:
+        assert street._ROAD_NAME_START.match(text) is None
