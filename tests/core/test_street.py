@@ -198,3 +198,13 @@ def test_road_name_start_is_skipped_only_where_it_cannot_match(text: str) -> Non
     """_ROAD_NAME_START (a backtracking .*) runs only where _BARRIER_HINT finds a character."""
     if street._BARRIER_HINT.search(text) is None:
         assert street._ROAD_NAME_START.match(text) is None
+
+
+_BARRIER_WORDS = "街道 镇 乡 县 省 市辖区 市 区 工业园 产业园 科技园 创业园 社区 村 广场 大厦 中心 市场 商城 花园 大学 医院 公司 学校"
+
+
+@pytest.mark.parametrize("word", [*_BARRIER_WORDS.split(), "城", "公园", "楼", "层", "期", "号"])
+def test_every_barrier_word_ends_in_a_hint_character(word: str) -> None:
+    text = ("0" if word in "楼层期号" else "甲乙") + word
+    assert street._ROAD_NAME_START.match(text) is not None
+    assert street._BARRIER_HINT.search(word[-1]) is not None
