@@ -214,7 +214,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     if not mentions:
         return result
     mentions = _drop_repeats(text, mentions, free, result)
-    countyless = any(not m[3].upper_scope.isdisjoint(gazetteer.countyless_cities) for m in mentions)
+    countyless = any(m[3].countyless for m in mentions)
     suffixed = _suffixed(text, mentions, gazetteer, countyless=countyless)
     mentions = _drop_inner(mentions)
 

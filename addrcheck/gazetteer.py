@@ -78,7 +78,16 @@ class NameEntry:
 class NameReadings:
     """Every reading of one name, split the way the parser needs them."""
 
-    __slots__ = ("codes", "has_full", "named_scope", "towns", "towns_under", "upper", "upper_scope")
+    __slots__ = (
+        "codes",
+        "countyless",
+        "has_full",
+        "named_scope",
+        "towns",
+        "towns_under",
+        "upper",
+        "upper_scope",
+    )
 
     def __init__(
         self,
@@ -89,6 +98,7 @@ class NameReadings:
         towns_under: dict[str, tuple[NameEntry, ...]],
         codes: frozenset[str],
         named_scope: frozenset[str],
+        countyless: bool,
     ) -> None:
         self.upper = upper  # province, city and county readings
         self.towns = towns
@@ -97,6 +107,7 @@ class NameReadings:
         self.towns_under = towns_under  # township readings by each of their ancestors
         self.codes = codes  # every unit the name can mean
         self.named_scope = named_scope  # units it names in full or by a retired name, and their ancestors
+        self.countyless = countyless  # it can name a city with no county level (东莞), or a unit in one
 
 
 class _Ancestors(dict[str, tuple[str, ...]]):
@@ -210,6 +221,7 @@ class Gazetteer:
                 has_full=any(e.kind == KIND_FULL for e in entries),
                 codes=frozenset(e.code for e in entries),
                 named_scope=frozenset(named),
+                countyless=not self.countyless_cities.isdisjoint(scope),
             )
             self._readings[name] = found
         return found
