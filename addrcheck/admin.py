@@ -170,7 +170,8 @@ class _Gaps:
             cumulative.append(total)
         self._cumulative = cumulative
 
-    def __call__(self, start: int, end: int) -> int:
+    def between(self, start: int, end: int) -> int:
+        """A method, not ``__call__``: compiled, a call through ``__call__`` goes through the generic protocol."""
         return self._cumulative[end] - self._cumulative[start] if end > start else 0
 
 
@@ -489,7 +490,7 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
     for i, node in enumerate(nodes):
         entry = node.entry
         short = node.short
-        lead = gaps(0, node.start)
+        lead = gaps.between(0, node.start)
         if node.former_town:
             top = _NO_SCORE  # only after the county it grew out of, or its own city
         elif entry.level == TOWN and short:
@@ -526,7 +527,7 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             if previous.entry.kind == KIND_TRANSFER and previous.entry.code == entry.code:
                 confirms = node.former_town or (
                     short
-                    and gaps(previous.end, node.start) == 0
+                    and gaps.between(previous.end, node.start) == 0
                     and not any(
                         other.start == node.start
                         and other.end == node.end
@@ -539,7 +540,7 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
                 confirms = (
                     node.former_town
                     and previous.entry.code in ancestors
-                    and gaps(previous.end, node.start) == 0
+                    and gaps.between(previous.end, node.start) == 0
                 )
             if (previous.entry.code not in ancestors or node.former_town) and not confirms:
                 continue
@@ -550,7 +551,7 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
                 and not node.sole_in_province
             ):
                 continue  # a short township name right after a province that has several (浙江省白云) is a coincidence
-            gap = gaps(previous.end, node.start)
+            gap = gaps.between(previous.end, node.start)
             if gap and short:
                 continue  # short names must follow their parent directly (杭州余杭, not 杭州...余杭)
             candidate = best[j] + node.score - (min(1.0 + 0.5 * gap, _MAX_GAP_PENALTY) if gap else 0.0)
@@ -585,6 +586,18 @@ def _names_township_of(key: str, readings: NameReadings, county: str, gazetteer:
     return False
 
 
+def _touches(start: int, end: int, spans: list[tuple[int, int]], gaps: _Gaps) -> bool:
+    """Whether ``start:end`` is next to one of ``spans``, with only free characters between."""
+    return any(
+        (start >= e and gaps.between(e, start) == 0) or (s >= end and gaps.between(end, s) == 0)
+        for s, e in spans
+    )
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
 def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
     """Names around the chain: its own units named again are repeats; others touching it contradict it."""
     chain = result.chain
@@ -594,20 +607,11 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         codes.update(gazetteer.ancestors[node.code])
     first, last = chain[0].start, chain[-1].end
 
-    def touches(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-        return any(
-            (span[0] >= e and gaps(e, span[0]) == 0) or (s >= span[1] and gaps(span[1], s) == 0)
-            for s, e in spans
-        )
-
-    def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-        return any(s < span[1] and span[0] < e for s, e in spans)
-
     own_short: list[tuple[int, int]] = []
     others: list[Mention] = []
     for mention in mentions:
         start, end, _, readings = mention
-        if overlaps((start, end), used):
+        if _overlaps(start, end, used):
             continue
         if readings.codes.isdisjoint(codes):
             others.append(mention)
@@ -622,7 +626,7 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
     while grew:
         grew = False
         for span in list(own_short):
-            if touches(span, runs) and not overlaps(span, runs):
+            if _touches(span[0], span[1], runs, gaps) and not _overlaps(span[0], span[1], runs):
                 result.repeats.append(span)
                 runs.append(span)
                 own_short.remove(span)
@@ -638,7 +642,7 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         (code for code in (*gazetteer.ancestors[chain[-1].code], chain[-1].code) if len(code) == 6), ""
     )
     for start, end, key, readings in others:
-        if overlaps((start, end), taken):
+        if _overlaps(start, end, taken):
             continue
         if key in unlisted:
             if result.unlisted_town is None and start >= last:
@@ -658,8 +662,10 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             for e in _official(key, entries)
             if (e.level < TOWN or key.endswith(_TOWN_ENDINGS)) and key not in _GENERIC_DISTRICT_NAMES
         ]
-        leads = end <= first and gaps(end, first) == 0
-        if (official and (touches((start, end), used) or inside)) or (not official and (inside or leads)):
+        leads = end <= first and gaps.between(end, first) == 0
+        if (official and (_touches(start, end, used, gaps) or inside)) or (
+            not official and (inside or leads)
+        ):
             best = min(official or entries, key=lambda e: e.level)
             result.conflicts.append(Node(start, end, best, 0.0))
             taken.append((start, end))
