@@ -158,6 +158,12 @@ class Gazetteer:
         upper = {chr(c): chr(c).upper() for c in range(ord("a"), ord("z") + 1)}
         self.char_table: dict[int, str] = {ord(k): upper.get(v, v) for k, v in document["char_map"].items()}
         self.char_table.update({ord(k): v for k, v in upper.items()})
+        # The same for the Basic Multilingual Plane as a list indexed by code point: str.translate raises and
+        # clears a KeyError for every character a dict does not map (most of them), a list never misses.
+        self.bmp_table: list[int] = list(range(0x10000))
+        for code, folded in self.char_table.items():
+            if code < 0x10000:
+                self.bmp_table[code] = ord(folded)
         # Every name is at least two characters: the first two pick the lengths worth trying there.
         lengths: dict[str, set[int]] = {}
         for key in self._raw_names:

@@ -62,3 +62,18 @@ def test_contact(text: str, phone: str | None, name: str | None) -> None:
     contact = find_contact(fold(text))
     assert (contact.phone[0] if contact.phone else None) == phone
     assert (contact.name[0] if contact.name else None) == name
+
+
+def test_fold_through_the_list_table_equals_the_dict_table() -> None:
+    """fold() uses a code-point list for BMP text; it must map exactly as the dict does."""
+    from addrcheck.gazetteer import get_gazetteer
+
+    gazetteer = get_gazetteer()
+    mapped = "".join(chr(code) for code in gazetteer.char_table if code < 0x10000)
+    sample = mapped + "浙江省杭州市西湖区文三路90号ａｂｃ區 \u3000⻄"
+    assert fold(sample) == sample.translate(gazetteer.char_table)
+    # Text beyond the BMP (a compatibility ideograph, an emoji) takes the dict.
+    astral = [chr(code) for code in gazetteer.char_table if code >= 0x10000][:3]
+    text = "浙江" + "".join(astral) + "\U0001f600"
+    assert fold(text) == text.translate(gazetteer.char_table) and len(fold(text)) == len(text)
+    assert all(fold(ch) != ch for ch in astral)
