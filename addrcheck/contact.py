@@ -17,6 +17,9 @@ _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]
 _LANDLINE = re.compile(
     r"(?<![0-9])(0[1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})(?:(?:-|转)([0-9]{1,5}))?(?![0-9])"
 )
+# A part of every phone the two patterns find (seven digits in a row, or a mobile's 1xx + four digits):
+# most addresses have none, and one search of this rules both out.
+_PHONE_HINT = re.compile(r"[0-9]{7}|1[3-9][0-9][- ]?[0-9]{4}")
 _LABEL = re.compile(
     r"(?:收货人|收件人|联系人|姓名|名字|手机号码|手机号|手机|电话号码|联系电话|电话|TEL|收货地址|详细地址|所在地区|地址)[:：]?"
 )
@@ -59,14 +62,19 @@ def find_contact(text: str) -> Contact:
         else []
     )
     phone = None
-    match = _MOBILE.search(text)
-    if match:
-        phone = ("".join(match.groups()), match.start(), match.end())
-    else:
-        match = _LANDLINE.search(text)
+    if _PHONE_HINT.search(text) is not None:
+        match = _MOBILE.search(text)
         if match:
-            area, number, extension = match.groups()
-            phone = (f"{area}-{number}" + (f"-{extension}" if extension else ""), match.start(), match.end())
+            phone = ("".join(match.groups()), match.start(), match.end())
+        else:
+            match = _LANDLINE.search(text)
+            if match:
+                area, number, extension = match.groups()
+                phone = (
+                    f"{area}-{number}" + (f"-{extension}" if extension else ""),
+                    match.start(),
+                    match.end(),
+                )
     name = None
     if phone is not None:
         name = _name_near(text, phone[1], phone[2], labels) or _name_by_segmentation(text, phone[1], phone[2])

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from addrcheck.contact import find_contact
 from addrcheck.text import chinese_to_int, fold, normalize_number
@@ -77,3 +79,13 @@ def test_fold_through_the_list_table_equals_the_dict_table() -> None:
     text = "浙江" + "".join(astral) + "\U0001f600"
     assert fold(text) == text.translate(gazetteer.char_table) and len(fold(text)) == len(text)
     assert all(fold(ch) != ch for ch in astral)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789-+ 转86张三号", max_size=24))
+def test_phone_hint_is_in_every_phone(text: str) -> None:
+    """find_contact skips the phone patterns when _PHONE_HINT finds nothing: they must then find nothing."""
+    from addrcheck import contact
+
+    if contact._PHONE_HINT.search(text) is None:
+        assert contact._MOBILE.search(text) is None and contact._LANDLINE.search(text) is None
