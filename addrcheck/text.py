@@ -45,6 +45,8 @@ def fold(text: str) -> str:
 
 def control_characters(text: str) -> list[int]:
     """Positions of control characters and U+FFFD replacement characters (signs of binary or mis-decoded input)."""
+    if _CONTROL.search(text) is None:  # nearly always: no iterator to build
+        return []
     return [match.start() for match in _CONTROL.finditer(text)]
 
 

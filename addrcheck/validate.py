@@ -117,9 +117,8 @@ def _input_problem(text: str, rules: Policy) -> Reason | None:
 
 def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
     components = parsed.components
-    found = set(components)
     # Without any division and with nothing shaped like an address part, a bare "POI" is just text.
-    if not found - {"contact_name", "phone", "poi"} and not parsed.candidates:
+    if all(name in ("contact_name", "phone", "poi") for name in components) and not parsed.candidates:
         return [messages.reason(ReasonCode.NOT_AN_ADDRESS)]
     reasons: list[Reason] = []
     # With rival readings or contradicting names, "missing" admin levels would be noise: the conflict is the fix.
@@ -130,11 +129,11 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
     city_code = components["city"].code if "city" in components else None
     district = components.get("district")
     if not unsettled:
-        if rules.require_province and "province" not in found:
+        if rules.require_province and "province" not in components:
             reasons.append(messages.reason(ReasonCode.MISSING_PROVINCE))
         # Counties run by a province directly (仙桃, 石河子) have no city level to miss.
-        no_city_level = district is not None and district.code is not None and "city" not in found
-        if rules.require_city and "city" not in found and not no_city_level:
+        no_city_level = district is not None and district.code is not None and "city" not in components
+        if rules.require_city and "city" not in components and not no_city_level:
             reasons.append(messages.reason(ReasonCode.MISSING_CITY))
         # Cities with no county level (东莞, 中山, 儋州, 嘉峪关): the city is enough.
         if (
@@ -146,11 +145,11 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
             )
         ):
             reasons.append(messages.reason(ReasonCode.MISSING_DISTRICT))
-        if rules.require_town and "town" not in found:
+        if rules.require_town and "town" not in components:
             reasons.append(messages.reason(ReasonCode.MISSING_TOWN))
-    if rules.require_locator and not found.intersection(_LOCATORS):
+    if rules.require_locator and not any(name in components for name in _LOCATORS):
         reasons.append(messages.reason(ReasonCode.MISSING_STREET))
-    elif rules.require_house_number and not found.intersection(_NUMBERS):
+    elif rules.require_house_number and not any(name in components for name in _NUMBERS):
         anchor = next((components[n] for n in _LOCATORS if n in components), None)
         reasons.append(messages.reason(ReasonCode.MISSING_HOUSE_NUMBER, anchor.span if anchor else None))
     return reasons
@@ -163,19 +162,19 @@ def _status(reasons: list[Reason]) -> Status:
 
 def granularity(components: Mapping[str, Component]) -> Granularity:
     """The finest level the components reach."""
-    found = set(components)
-    if found & {"unit", "floor", "room"}:
-        return Granularity.SUB_PREMISE
-    if found & {"road_number", "building"}:
-        return Granularity.PREMISE
-    if found & {"road", "poi", "community"}:
-        return Granularity.ROAD
-    for level, value in (
-        ("town", Granularity.TOWN),
-        ("district", Granularity.DISTRICT),
-        ("city", Granularity.CITY),
-        ("province", Granularity.PROVINCE),
-    ):
-        if level in found:
+    for names, value in _GRANULARITIES:
+        if any(name in components for name in names):
             return value
     return Granularity.NONE
+
+
+# Finest first; membership tests on the components themselves (no set built per call).
+_GRANULARITIES = (
+    (("unit", "floor", "room"), Granularity.SUB_PREMISE),
+    (("road_number", "building"), Granularity.PREMISE),
+    (("road", "poi", "community"), Granularity.ROAD),
+    (("town",), Granularity.TOWN),
+    (("district",), Granularity.DISTRICT),
+    (("city",), Granularity.CITY),
+    (("province",), Granularity.PROVINCE),
+)
