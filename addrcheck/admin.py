@@ -300,7 +300,7 @@ def _drop_repeats(
     A mention repeats an earlier one with the same name when only divisions lie between them, or the
     mention right before it when both can name the same unit.
     """
-    mentions.sort(key=lambda m: (m[0], -m[1]))
+    # Already in (start, longest first) order: find_names gives them so.
     covered = list(free)
     for start, end, _, _ in mentions:
         for i in range(start, end):

@@ -168,10 +168,13 @@ class Gazetteer:
         lengths: dict[str, set[int]] = {}
         for key in self._raw_names:
             lengths.setdefault(key[:2], set()).add(len(key))
-        self._lengths_at: dict[str, tuple[int, ...]] = {k: tuple(sorted(v)) for k, v in lengths.items()}
+        self._lengths_at: dict[str, tuple[int, ...]] = {
+            k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()
+        }
 
     def find_names(self, text: str) -> list[tuple[int, int, str]]:
-        """Every (start, end, name) in ``text`` that is a name in the gazetteer, overlaps included.
+        """Every (start, end, name) in ``text`` that is a name in the gazetteer, overlaps included, by start
+        and, at one start, longest first.
 
         A dictionary scan, not an automaton: at each position the two characters there say which name
         lengths occur, and each is one lookup. On real addresses this costs a fraction of pyahocorasick's
@@ -188,7 +191,7 @@ class Gazetteer:
             for length in lengths:
                 end = start + length
                 if end > size:
-                    break
+                    continue
                 key = text[start:end]
                 if key in names:
                     found.append((start, end, key))
