@@ -571,7 +571,8 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             chain.append(back[chain[-1]])
         chains.append([nodes[k] for k in reversed(chain)])
     # Prefer the reading that reaches deepest, then the one that starts earliest.
-    chains.sort(key=lambda c: (-c[-1].entry.level, c[0].start))
+    if len(chains) > 1:
+        chains.sort(key=lambda c: (-c[-1].entry.level, c[0].start))
     return chains
 
 

@@ -156,7 +156,8 @@ def parse(text: str, /) -> ParseResult:
                     ReasonCode.UNKNOWN_REGION, town.span, name=town.value, severity=Severity.WARNING
                 )
             )
-    unresolved.sort(key=lambda u: u.span)
+    if len(unresolved) > 1:
+        unresolved.sort(key=lambda u: u.span)
     # Unplaced text after the divisions stays in the normalised address (a second POI, 三期); text
     # before them (a shop name, a note) does not.
     first = admin.start if admin.chain else 0

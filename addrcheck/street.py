@@ -367,5 +367,6 @@ def parse_street(
             seen.add(kind)
         else:
             leftovers.append((span_start, span_end))
-    parts.sort(key=lambda p: p.start)
+    if any(parts[i - 1].start > parts[i].start for i in range(1, len(parts))):
+        parts.sort(key=lambda p: p.start)  # a POI or community found among the leftovers
     return parts, leftovers
