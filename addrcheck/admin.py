@@ -48,6 +48,8 @@ _MAX_TOWN_READINGS = 4
 # them costs at most this much); short names never do.
 _MAX_GAP_PENALTY = 3.0
 _EPSILON = 1e-9
+# Of two townships of one county written in a row, the second wins a tie (观澜街道福城办事处: 福城街道).
+_LATER_TOWNSHIP_BONUS = 0.1
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
@@ -516,7 +518,7 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             ):
                 # 临安区昌化龙岗镇, 临平镇星桥街道: a township written in full right after another of its county
                 # takes that one's place; the first names the area it lies in (or lay in, before a merger).
-                candidate = best[j] - previous.score + node.score
+                candidate = best[j] - previous.score + node.score + _LATER_TOWNSHIP_BONUS
                 if candidate > top + _EPSILON:
                     top, parent = candidate, back[j]
                 continue
@@ -580,7 +582,7 @@ def _names_township_of(key: str, readings: NameReadings, county: str, gazetteer:
     """Whether ``key`` names a township of ``county``, also under another township suffix (临平镇 for 临平街道)."""
     if county in readings.towns_under:
         return True
-    for suffix in _TOWN_SUFFIXES:
+    for suffix in ("街道办事处", "办事处", *_TOWN_SUFFIXES):
         if key.endswith(suffix) and len(key) - len(suffix) >= 2:
             stem = gazetteer.readings(key[: -len(suffix)])
             return stem is not None and county in stem.towns_under

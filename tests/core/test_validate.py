@@ -47,6 +47,8 @@ ERROR_CASES = [
     # ...and still districts where they are (see test_normalized for 西安市新城区).
     # A second township of the same county is an area, not a contradiction (燕郊 and 高楼镇 are in 三河市).
     ("河北省廊坊市三河市燕郊高楼镇孤山村8号", Status.OK, ()),
+    # ...also when the two readings score alike (福城办事处 is 福城街道 under another suffix): the second wins.
+    ("广东省深圳市龙华区观澜街道福城办事处茜坑村8号", Status.OK, ()),
     # NBS writes a former town as 石湾镇街道; addresses say 石湾街道.
     ("广东省佛山市禅城区石湾街道绿景西路10号", Status.OK, ()),
     # 城关镇 is what a county's seat is called; 桃江县 has none of that name: a warning, not a contradiction.
