@@ -8,13 +8,18 @@ short names count only where an address would use them (at its start, or right a
 Around that core: a name pasted twice counts once (浙江绍兴浙江绍兴); a short name may carry another
 level's suffix (余杭镇 for 余杭街道); names inside an official name are part of it (城区 in 上城区); retired
 names and land handed between counties (yescallop) read as today's units, the latter only when a
-township confirms them (鄞州区古林镇 → 海曙区; 苍南县龙港镇 → 龙港市).
+township (or the new county's short name) confirms them (鄞州区古林镇 → 海曙区; 苍南县龙港 → 龙港市); in a
+city with no county level X区 is its township X街道 (东莞市东城区); of two townships of one county in a row
+the one written in full is the township (临安区昌化龙岗镇).
 
 Ties are never settled silently:
 - best chains over the same text that name different units -> ambiguous, every reading a candidate
   (朝阳区 alone: 北京 or 长春);
 - best chains over different text -> the mentions contradict each other -> inconsistent (杭州市婺城区);
-- a full name next to the chain that the chain could not take -> inconsistent (西湖区城东街道).
+- a full name next to the chain that the chain could not take -> inconsistent (西湖区城东街道), except
+  another township of the chain's county (an area), a township the map still lists under the county
+  or 城关镇 (kept as the township, without a code: ``unlisted_town``), and a district named by a
+  generic word (新城区, 西区) after another city.
 """
 
 from __future__ import annotations
