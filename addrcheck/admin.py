@@ -643,16 +643,15 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
     # A township the map still lists under the chain's county (个旧市城区街道), or 城关镇, what a county's
     # seat is called whatever its name (桃江县城关镇), is no contradiction: it is the township, one NBS 2023
     # does not have there (the first such name after a chain that stops at the county).
-    unlisted: frozenset[str] = frozenset()
-    if chain[-1].entry.level == DISTRICT:
-        unlisted = gazetteer.unlisted_towns.get(chain[-1].code, _SEAT_NAMES) | _SEAT_NAMES
-    county = next(
-        (code for code in (*gazetteer.ancestors[chain[-1].code], chain[-1].code) if len(code) == 6), ""
-    )
+    at_county = chain[-1].entry.level == DISTRICT
+    unlisted = gazetteer.unlisted_towns.get(chain[-1].code, _SEAT_NAMES) if at_county else frozenset()
+    county = ""
+    if others:
+        county = next((code for code in gazetteer.chain(chain[-1].code) if len(code) == 6), "")
     for start, end, key, readings in others:
         if _overlaps(start, end, taken):
             continue
-        if key in unlisted:
+        if at_county and (key in unlisted or key in _SEAT_NAMES):
             if result.unlisted_town is None and start >= last:
                 result.unlisted_town = (start, end)
             continue
