@@ -59,6 +59,7 @@ SUMMARY_KEYS = (
     "rows_in",
     "rows_out",
     "rows_in_equals_rows_out",
+    "resumed_from_row",
     "blank_lines_skipped",
     "by_status",
     "by_reason",
