@@ -145,7 +145,7 @@ def test_racing_processes_never_run_a_job_twice(engine: Engine, db_url: str, tmp
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for index in range(RACERS)
     ]
     claimed: list[list[str]] = []
