@@ -398,9 +398,14 @@ def _checkpointed_rows(files: JobFiles) -> int:
         return 0
 
 
-def _public_message(message: str, files: JobFiles, filename: str) -> str:
-    # The engine names files by their path on the server; the merchant knows the file by its name.
-    return message.replace(str(files.input), filename).replace(str(files.folder), "")
+def public_message(message: str, files: JobFiles, filename: str) -> str:
+    """An engine message as the uploader should read it.
+
+    The engine names files by their path on the server and options by their CLI flags; the merchant
+    knows the file by its name and the option as the upload's form field.
+    """
+    text = message.replace(str(files.input), filename).replace(str(files.folder), "")
+    return text.replace("--column", "the form field 'column'")
 
 
 class AuditWorker:
@@ -501,7 +506,7 @@ class AuditWorker:
         except AuditError as exc:
             finished.set()
             beat.join()
-            fail_job(self.engine, claim, exc.code, _public_message(exc.message, files, job.filename))
+            fail_job(self.engine, claim, exc.code, public_message(exc.message, files, job.filename))
             return
         except Exception as exc:
             finished.set()
