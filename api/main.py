@@ -22,6 +22,7 @@ import addrcheck
 from addrcheck import gazetteer
 from addrcheck.settings import Settings, get_settings
 from addrcheck.storage.engine import make_engine
+from api.console import install_console
 from api.deps import KeyCache
 from api.errors import BodySizeLimitMiddleware, JsonResponse, install_error_handlers
 from api.routers import addresses, divisions, meta, orders, warehouses
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         default_response_class=JsonResponse,
-        docs_url="/docs",
+        docs_url=None,  # served by install_console with local Swagger UI assets (no CDN)
         redoc_url=None,
     )
     app.state.settings = settings
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     for module in (meta, addresses, divisions, warehouses, orders):
         app.include_router(module.router)
+    install_console(app, settings)
     return app
 
 
