@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.console.session import SESSION_COOKIE, SessionError, SessionSigner
-from .conftest import EXAMPLE_WAREHOUSES, csrf_of, login_token, sign_in
+
+from .conftest import EXAMPLE_WAREHOUSES, login_token, sign_in
 
 CONSOLE_DIR = Path(__file__).resolve().parents[2] / "api" / "console"
 
