@@ -38,6 +38,17 @@ class Settings(BaseSettings):
     # (``addrcheck serve`` makes one for its own workers when it is unset); None: a random one per process.
     console_secret: str | None = None
     console_session_seconds: int = 8 * 3600  # a working day; then the clerk signs in again
+    # Audit jobs (POST /v1/audits): uploads and results live under audit_data_dir/<merchant>/<job id>/.
+    max_upload_bytes: int = 50 * 1024 * 1024  # the whole multipart body of one upload
+    audit_data_dir: Path = Path("var/audits")
+    audit_worker_threads: int = 1  # jobs run at once by each server process; 0: this process runs none
+    audit_engine: str = "local"  # or "dask": the job's rows are validated on audit_scheduler's cluster
+    audit_scheduler: str | None = None
+    audit_engine_workers: int = 1  # local engine: validating processes per job (1: in the worker thread)
+    audit_chunk_rows: int = 2000  # rows per checkpoint; a resumed job redoes at most one chunk's work
+    audit_lease_seconds: float = 30.0  # a job whose worker stopped renewing is taken over after this
+    audit_poll_seconds: float = 1.0  # how often an idle worker looks for a queued job
+    audit_progress_seconds: float = 1.0  # how often a running job's progress is written to its row
 
     @classmethod
     def settings_customise_sources(

@@ -27,6 +27,17 @@ DIVISION_NOT_FOUND           404     ``parent`` names no division
 NO_WAREHOUSE_CONFIG          404     GET /v1/warehouses before any configuration was stored
 NO_WAREHOUSE_CONFIG          409     an order before any warehouse configuration was stored
 ORDER_CHANGED                409     an order id decided before with other contents (no recompute)
+AUDIT_NOT_FOUND              404     no audit job with this id (for this merchant)
+AUDIT_NOT_DONE               409     the result or report of an audit that is queued or running
+AUDIT_FAILED                 409     the result or report of an audit that failed (``detail.error``)
+UPLOAD_TOO_LARGE             413     an audit upload over ``max_upload_bytes`` (checked while it streams)
+INVALID_UPLOAD               422     not multipart/form-data, no ``file`` field, unreadable multipart
+UNKNOWN_POLICY               422     an audit ``policy`` that is not a preset name
+<audit input code>           422     an upload the audit engine cannot read: UNKNOWN_FORMAT, EMPTY_UPLOAD,
+                                     BINARY_INPUT, UNKNOWN_ENCODING, UNSUPPORTED_ENCODING,
+                                     UNREADABLE_HEADER, UNREADABLE_INPUT, NO_ADDRESS_COLUMN,
+                                     AMBIGUOUS_ADDRESS_COLUMN (a job that fails later carries the
+                                     same codes in its ``error``, or AUDIT_INTERNAL_ERROR)
 ORDER_NOT_FOUND              404     no decision recorded for this order (for this merchant)
 METHOD_NOT_ALLOWED           405     the path exists, the method does not
 UNSUPPORTED_MEDIA_TYPE       415     a warehouse file in a content type other than JSON/TOML/YAML
@@ -199,14 +210,21 @@ class BodySizeLimitMiddleware:
 
     Checks ``Content-Length`` first, then counts the bytes actually received (chunked uploads have
     no length), buffering at most ``max_bytes``; the buffered body is replayed to the application.
+    Paths in ``streamed_paths`` are passed through untouched: their handlers stream the body and
+    enforce their own limit (audit uploads, ``max_upload_bytes``).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, streamed_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed_paths = streamed_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] in ("GET", "HEAD", "OPTIONS")
+            or scope["path"] in self.streamed_paths
+        ):
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:

@@ -5,7 +5,8 @@
 migrates it before starting (``addrcheck.storage.engine.upgrade_database``).
 
 On start-up a background thread loads the division data and warms the parser; ``/readyz`` answers 503
-until it is done, while ``/healthz`` answers at once.
+until it is done, while ``/healthz`` answers at once. Each server process also runs an audit worker
+(``settings.audit_worker_threads`` threads) that claims queued audit jobs from the database.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from fastapi import FastAPI
 
 import addrcheck
 from addrcheck import gazetteer
+from addrcheck.audit.jobs import AuditWorker
 from addrcheck.settings import Settings, get_settings
 from addrcheck.storage.engine import make_engine
 from api.console import install_console
 from api.deps import KeyCache
 from api.errors import BodySizeLimitMiddleware, JsonResponse, install_error_handlers
-from api.routers import addresses, divisions, meta, orders, warehouses
+from api.routers import addresses, audits, divisions, meta, orders, warehouses
 
 WARMUP_ADDRESS = "浙江省金华市义乌市稠城街道工人北路100号"
 
@@ -56,9 +58,11 @@ class Warmup:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.warmup.start()
+    app.state.audit_worker.start()
     try:
         yield
     finally:
+        app.state.audit_worker.stop()
         app.state.engine.dispose()
 
 
@@ -88,9 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.key_cache = KeyCache(settings.auth_cache_seconds)
     app.state.warmup = Warmup()
+    app.state.audit_worker = AuditWorker(app.state.engine, settings)  # runs queued audit jobs
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    for module in (meta, addresses, divisions, warehouses, orders):
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, streamed_paths=audits.STREAMED_PATHS
+    )
+    for module in (meta, addresses, divisions, warehouses, orders, audits):
         app.include_router(module.router)
     install_console(app, settings)
     return app

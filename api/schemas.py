@@ -229,6 +229,46 @@ class OrderRecordOut(LedgerEntryOut):
     history: list[LedgerEntryOut] = Field(description="Earlier revisions, oldest first.")
 
 
+AuditStatusName = Literal["queued", "running", "done", "failed"]
+
+
+class AuditJobErrorOut(BaseModel):
+    code: str = Field(description="Stable code, e.g. NO_ADDRESS_COLUMN, BINARY_INPUT, AUDIT_INTERNAL_ERROR.")
+    message: str
+
+
+class AuditJobOut(BaseModel):
+    """An audit job: what was uploaded, how far the audit is, and where the result is."""
+
+    id: str
+    status: AuditStatusName
+    filename: str = Field(description="The uploaded file's name.")
+    format: Literal["csv", "tsv", "xlsx", "jsonl", "parquet"]
+    encoding: str | None = Field(
+        description="The text file's encoding as detected (utf-8, gbk...); null for XLSX."
+    )
+    column: str | None = Field(description="The address column audited (detected unless given).")
+    policy: str
+    upload_bytes: int
+    rows_done: int
+    rows_total: int | None = Field(
+        description="Exact for XLSX and once done; estimated from the bytes read while a text file runs."
+    )
+    rate: float | None = Field(description="Rows per second of the current (or last) run.")
+    eta_seconds: float | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    attempts: int = Field(description="Runs started; more than 1 after a worker died and another resumed it.")
+    error: AuditJobErrorOut | None = Field(description="Why the job failed; null unless status is failed.")
+    summary: dict[str, Any] | None = Field(description="rows_in, rows_out, by_status, by_reason once done.")
+    links: dict[str, str]
+
+
+class AuditJobListOut(BaseModel):
+    audits: list[AuditJobOut] = Field(description="The merchant's audits, newest first.")
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": description}
     for status, description in {

@@ -47,6 +47,8 @@ class AuditOptions:
     """What ``run_audit`` does; the CLI fills it from its arguments.
 
     ``workers`` 0 means one per CPU; 1 runs in-process. ``progress`` None means "if stderr is a terminal".
+    ``on_progress(rows_done, fraction_done)`` is called after every committed chunk and once at the end
+    (audit jobs record it); an exception it raises stops the run with the checkpoint kept.
     """
 
     output: Path
@@ -64,6 +66,7 @@ class AuditOptions:
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     cache_size: int = DEFAULT_CACHE_SIZE
     progress: bool | None = None
+    on_progress: Callable[[int, float | None], None] | None = None
 
 
 def checkpoint_path(output: Path) -> Path:
@@ -328,6 +331,8 @@ def run_audit(options: AuditOptions) -> dict[str, Any]:
                 last_position = chunk.end
                 save(chunk.end, False)
                 progress.update(summary.rows_in, reader.fraction_done(chunk.end))
+                if options.on_progress is not None:
+                    options.on_progress(summary.rows_in, reader.fraction_done(chunk.end))
 
             for chunk in reader.chunks(options.chunk_rows, start):
                 pending.append(_submit(chunk, cache, executor, options.policy))
@@ -337,6 +342,8 @@ def run_audit(options: AuditOptions) -> dict[str, Any]:
                 commit()
             save(last_position, True)
         progress.update(summary.rows_in, 1.0 if summary.rows_in else None, final=True)
+        if options.on_progress is not None:
+            options.on_progress(summary.rows_in, 1.0)
     finally:
         shutdown()
         if not writer_done:

@@ -1,4 +1,5 @@
-"""ORM models: the tables behind the decision ledger, merchants, API keys and warehouse configurations.
+"""ORM models: the tables behind the decision ledger, merchants, API keys, warehouse configurations and
+audit jobs.
 
 The schema itself is owned by the Alembic migrations in ``addrcheck/storage/migrations``; a test checks
 that these models and the migrations agree. Times are stored in UTC (SQLite returns them naive; read them
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +38,8 @@ NAMING_CONVENTION = {
 MERCHANT_ID_LENGTH = 64
 ORDER_ID_LENGTH = 128
 SKU_LENGTH = 128
+AUDIT_JOB_ID_LENGTH = 32  # uuid4 hex
+AUDIT_JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 def utc_now() -> datetime:
@@ -147,3 +151,47 @@ class DecisionItemRow(Base):
     phone: Mapped[str] = mapped_column(String(32), nullable=False)
 
     decision: Mapped[DecisionRow] = relationship(back_populates="items")
+
+
+class AuditJobRow(Base):
+    """One uploaded file to audit, its progress and the lease of the worker running it.
+
+    A worker claims a queued job, or a running one whose lease expired (its worker died), by setting
+    ``claim_token`` and ``lease_expires_at``; it renews the lease with ``heartbeat_at`` while it runs and
+    writes only while its token is still the job's. The files live under the data directory, by id.
+    """
+
+    __tablename__ = "audit_jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        Index("ix_audit_jobs_merchant_created", "merchant_id", "created_at"),
+        Index("ix_audit_jobs_status_lease", "status", "lease_expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(AUDIT_JOB_ID_LENGTH), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(
+        String(MERCHANT_ID_LENGTH), ForeignKey("merchants.id"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued")
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    format: Mapped[str] = mapped_column(String(16), nullable=False)
+    encoding: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    column: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    policy: Mapped[str] = mapped_column(String(64), nullable=False)
+    upload_bytes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rows_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    eta_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utc_now)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The engine's JSON summary of a finished job (counts by status and reason), kept for the listing.
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)

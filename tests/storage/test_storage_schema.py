@@ -16,16 +16,23 @@ from addrcheck.storage import Base, downgrade_database, make_engine, session_sco
 from addrcheck.storage.models import Merchant, WarehouseConfigRow, utc_now
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ["alembic_version", "api_keys", "decision_items", "decisions", "merchants", "warehouse_configs"]
+TABLES = [
+    "alembic_version",
+    "api_keys",
+    "audit_jobs",
+    "decision_items",
+    "decisions",
+    "merchants",
+    "warehouse_configs",
+]
 
 
 def test_migrations_match_models(engine: Engine) -> None:
     assert sorted(inspect(engine).get_table_names()) == TABLES
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-        assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001_initial"
-        )
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert version == "0002_audit_jobs"
 
 
 def test_upgrade_is_idempotent_and_reversible(engine: Engine) -> None:
