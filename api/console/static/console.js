@@ -364,7 +364,7 @@ ${reasons}${normalized}${fix}</article>`;
   }
 
   // ---- audits -------------------------------------------------------------------------------------
-  const AUDIT_TYPES = [".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson"];
+  const AUDIT_TYPES = [".csv", ".tsv", ".tab", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet", ".pq"];
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   function initAudits() {
@@ -427,6 +427,7 @@ ${reasons}${normalized}${fix}</article>`;
       $("audit-links").hidden = true;
       $("audit-name").textContent = file.name;
       $("audit-status").textContent = T.uploading;
+      $("audit-status").dataset.status = "uploading";
       $("audit-bar").removeAttribute("value");
       try {
         let job = await api("POST", "/v1/audits", { form: data });
