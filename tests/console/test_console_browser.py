@@ -208,8 +208,18 @@ def test_sign_in_check_a_vague_and_an_ambiguous_address_and_fix_both_with_the_pi
     # English switch, and back
     page.locator("#lang-switch").click()
     expect(page.locator("nav a[aria-current='page']")).to_have_text("Check and fix")
+    check(page, VAGUE)
+    expect(page.locator("article.result .reasons li")).to_have_text(
+        "The district or county is missing: name the district, county or county-level city."
+    )
+    shot(page, "check-en", full_page=False)
     page.locator("#lang-switch").click()
     expect(page.locator("nav a[aria-current='page']")).to_have_text("检查与修正")
+    # sign out: the session is gone, the pages ask for the key again
+    page.locator("#sign-out").click()
+    expect(page.locator("main")).to_contain_text("已退出")
+    page.goto("/console/check")
+    expect(page).to_have_url(re.compile(r"/console/login\?next="))
 
 
 def _addresses(count: int) -> list[str]:
@@ -316,9 +326,12 @@ def test_route_an_order_record_it_and_open_its_proof(page: sync_api.Page, server
     expect(page.locator("#proof-order")).to_have_text("ORD-2026-0001")
     expect(page.locator("#proof")).to_contain_text(config_hash)
     expect(page.locator("#proof")).to_contain_text("浙江省杭州市西湖区")
+    shot(page, "print")
     page.emulate_media(media="print")
     expect(page.locator("#print-button")).to_be_hidden()
-    shot(page, "print")
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert b"/Count 1" in pdf  # the whole proof on one sheet
+    assert re.search(rb"/MediaBox \[0 0 59[45]\.\d+ 841\.\d+\]", pdf)  # A4: 595 x 842 points
 
 
 def test_another_merchant_sees_none_of_it(page: sync_api.Page, server: Server) -> None:

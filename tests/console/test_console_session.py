@@ -277,3 +277,10 @@ def test_docs_and_console_load_nothing_from_outside(client: TestClient, keys: di
     assert len(shipped) >= 10
     for path in shipped:
         assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", path.read_text(encoding="utf-8")), path
+
+
+def test_no_string_key_is_shadowed_by_a_dict_method_in_templates() -> None:
+    # Jinja reads t.items as dict.items before t["items"]: such a key would print a method's repr.
+    from api.console.strings import STRINGS
+
+    assert [key for key in STRINGS if hasattr(dict, key)] == []

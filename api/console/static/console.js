@@ -165,7 +165,7 @@
       ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(lang === "zh" ? r.message : r.message_en)}</li>`).join("")}</ul>`
       : `<p class="reasons-none muted">${esc(T.no_problems)}</p>`;
     const normalized = result.normalized
-      ? `<div class="normalized"><span class="muted">${esc(T.normalized)}</span> <output>${esc(result.normalized)}</output> <button type="button" class="secondary copy">${esc(T.copy)}</button></div>`
+      ? `<div class="normalized"><span class="muted">${esc(T.normalized)}</span> <output>${esc(result.normalized)}</output> <button type="button" class="secondary copy">${esc(T.copy_button)}</button></div>`
       : "";
     const fix = result.status === "ok" ? "" : ` <button type="button" class="secondary fix" aria-expanded="false">${esc(T.fix)}</button>`;
     return `<article class="result status-${result.status}" data-index="${index}" aria-label="${esc(fmt(T.line, { n: index + 1 }))}">
@@ -228,7 +228,7 @@ ${reasons}${normalized}${fix}</article>`;
     });
 
     // A re-checked address replaces its card; until it is ok the picker stays open on the new result.
-    function whenFixed(article, index) {
+    function whenFixed(article, index, original = shown[index].input) {
       return (fixed) => {
         shown[index] = fixed;
         const wrapper = document.createElement("div");
@@ -240,11 +240,15 @@ ${reasons}${normalized}${fix}</article>`;
           note.className = "notice fixed";
           note.setAttribute("role", "status");
           note.textContent = T.fixed_ok;
+          const was = document.createElement("span");
+          was.className = "muted was";
+          was.textContent = ` ${fmt(T.fixed_from, { input: original })}`;
+          note.append(was);
           replacement.append(note);
           replacement.querySelector(".copy")?.focus();
         } else {
           replacement.querySelector(".fix").setAttribute("aria-expanded", "true");
-          openPicker(replacement, fixed, whenFixed(replacement, index));
+          openPicker(replacement, fixed, whenFixed(replacement, index, original));
         }
       };
     }
