@@ -293,7 +293,8 @@ def test_warehouse_file_with_an_error_shows_it_at_its_line_then_a_valid_one_is_s
     expect(problem).to_contain_text("hangzhuo")
     expect(problem.locator(".goto")).to_have_text(f"第 {bad_line} 行")
     expect(page.locator(f"#config-gutter span:nth-child({bad_line})")).to_have_class("bad")
-    shot(page, "warehouses-error")
+    page.locator("#config-problems").scroll_into_view_if_needed()
+    shot(page, "warehouses-error", full_page=False)
     page.reload()  # nothing was saved: the configuration in force is still the old one
     expect(page.locator("#warehouse-table")).to_contain_text("杭州旗舰仓")
     page.locator("#config-text").fill(EXAMPLE_WAREHOUSES.replace("杭州旗舰仓", "杭州旗舰仓（新）"))
