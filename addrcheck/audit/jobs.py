@@ -342,8 +342,9 @@ def fail_job(engine: Engine, claim: Claim, code: str, message: str) -> bool:
     )
 
 
-def release_job(engine: Engine, claim: Claim) -> bool:
+def release_job(engine: Engine, claim: Claim, progress: Progress | None = None) -> bool:
     """Give a running job back to the queue (server shutting down): the next worker resumes it at once."""
+    values: dict[str, Any] = {"rows_done": progress.rows_done} if progress is not None else {}
     return _update_claimed(
         engine,
         claim,
@@ -352,6 +353,7 @@ def release_job(engine: Engine, claim: Claim) -> bool:
         claimed_by=None,
         lease_expires_at=None,
         eta_seconds=None,
+        **values,
     )
 
 
@@ -387,9 +389,23 @@ class _ProgressMeter:
         self.latest = Progress(rows, total, round(rate, 1), eta)
 
 
-def _public_message(message: str, files: JobFiles, filename: str) -> str:
-    # The engine names files by their path on the server; the merchant knows the file by its name.
-    return message.replace(str(files.input), filename).replace(str(files.folder), "")
+def _checkpointed_rows(files: JobFiles) -> int:
+    """Rows a resumed run starts after (the job row's count may lag behind by a heartbeat)."""
+    try:
+        state = json.loads(checkpoint_path(files.result).read_text(encoding="utf-8"))
+        return int(state.get("rows_done", 0))
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
+def public_message(message: str, files: JobFiles, filename: str) -> str:
+    """An engine message as the uploader should read it.
+
+    The engine names files by their path on the server and options by their CLI flags; the merchant
+    knows the file by its name and the option as the upload's form field.
+    """
+    text = message.replace(str(files.input), filename).replace(str(files.folder), "")
+    return text.replace("--column", "the form field 'column'")
 
 
 class AuditWorker:
@@ -454,7 +470,7 @@ class AuditWorker:
         job, settings = claim.job, self.settings
         files = job_files(settings.audit_data_dir, job.merchant_id, job.id, job.format)
         started = time.monotonic()
-        meter = _ProgressMeter(job.rows_done, job.rows_total if job.format == "xlsx" else None)
+        meter = _ProgressMeter(_checkpointed_rows(files), job.rows_total if job.format == "xlsx" else None)
         lost = threading.Event()
         finished = threading.Event()
 
@@ -485,12 +501,12 @@ class AuditWorker:
             finished.set()
             beat.join()
             if not lost.is_set():
-                release_job(self.engine, claim)
+                release_job(self.engine, claim, meter.latest)
             return
         except AuditError as exc:
             finished.set()
             beat.join()
-            fail_job(self.engine, claim, exc.code, _public_message(exc.message, files, job.filename))
+            fail_job(self.engine, claim, exc.code, public_message(exc.message, files, job.filename))
             return
         except Exception as exc:
             finished.set()

@@ -33,6 +33,7 @@ from addrcheck.audit.jobs import (
     job_files,
     list_jobs,
     new_job_id,
+    public_message,
 )
 from addrcheck.policy import PRESETS
 from addrcheck.settings import Settings
@@ -59,6 +60,7 @@ SUMMARY_KEYS = (
     "rows_in",
     "rows_out",
     "rows_in_equals_rows_out",
+    "resumed_from_row",
     "blank_lines_skipped",
     "by_status",
     "by_reason",
@@ -141,10 +143,6 @@ def _store_and_inspect(upload: UploadFile, files: JobFiles, column: str | None) 
     except BaseException:
         shutil.rmtree(files.folder, ignore_errors=True)
         raise
-
-
-def _public(message: str, files: JobFiles, filename: str) -> str:
-    return message.replace(str(files.input), filename).replace(str(files.folder), "")
 
 
 @router.post(
@@ -230,7 +228,7 @@ async def _queue(form: Any, merchant_id: str, engine: Any, settings: Settings) -
     try:
         size, reader = await run_in_threadpool(_store_and_inspect, upload, files, column)
     except AuditError as exc:
-        raise ApiError(422, exc.code, _public(exc.message, files, filename)) from exc
+        raise ApiError(422, exc.code, public_message(exc.message, files, filename)) from exc
     rows_total = max(reader.total_rows - 1, 0) if isinstance(reader, XlsxReader) else None
     job = await run_in_threadpool(
         create_job,

@@ -245,7 +245,9 @@ def test_upload_too_large_is_refused_while_streaming(
          "a.csv: this is a binary file, not CSV/TSV/JSONL text"),
         ("a.csv", b"", {}, "EMPTY_UPLOAD", "the file is empty"),
         ("a.xlsx", csv_bytes(ADDRESSES, "utf-8"), {}, "UNREADABLE_INPUT", None),
-        ("a.csv", "id,备注\n1,你好\n".encode(), {}, "NO_ADDRESS_COLUMN", None),
+        ("a.csv", "id,备注\n1,你好\n".encode(), {}, "NO_ADDRESS_COLUMN",
+         "a.csv: no address column found (looked for address, 地址, 退货地址, 收货地址); "
+         "name it with the form field 'column'; columns are 'id', '备注'"),
         ("a.csv", csv_bytes(ADDRESSES, "utf-8"), {"column": "地址2"}, "NO_ADDRESS_COLUMN", None),
         ("a.jsonl", b"not json at all\n", {}, "UNREADABLE_INPUT", None),
         ("a.csv", csv_bytes(ADDRESSES, "utf-8"), {"policy": "lenient"}, "UNKNOWN_POLICY",
