@@ -291,7 +291,12 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/v1/addresses/normalize",
         "/v1/divisions",
         "/v1/warehouses",
+        "/v1/warehouses/route-test",
         "/v1/orders/return-address",
         "/v1/orders/{order_id}/return-address",
+        "/v1/audits",
+        "/v1/audits/{job_id}",
+        "/v1/audits/{job_id}/result",
+        "/v1/audits/{job_id}/report",
     }
     assert client.get("/docs").status_code == 200
