@@ -141,6 +141,12 @@ async def console_home() -> Response:
 
 @router.get("/login")
 async def login_page(request: Request, next: str | None = None, error: str | None = None) -> Response:
+    try:
+        signed_in = await run_in_threadpool(current_session, request)
+    except SessionError:
+        signed_in = None
+    if signed_in is not None and error != "out":
+        return RedirectResponse(_safe_next(next), status_code=303)
     nonce = secrets.token_urlsafe(16)
     messages = {"expired": "sign_in_expired", "invalid": "sign_in_failed", "key": "sign_in_failed"}
     response = _render(

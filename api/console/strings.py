@@ -100,12 +100,63 @@ STRINGS: dict[str, tuple[str, str]] = {
     "comp_unit": ("单元/室", "unit"),
     "comp_other": ("其他", "other"),
     "comp_unresolved": ("无法识别", "not placed"),
+    "how_to_fix": ("怎么改：", "How to fix: "),
+    # What to do in the console about each reason (the reason's own message says what is wrong).
+    "fix_EMPTY": ("粘贴或输入地址。", "Paste or type the address."),
+    "fix_TOO_LONG": (
+        "只保留地址本身，去掉备注和其他内容。",
+        "Keep only the address; remove notes and other text.",
+    ),
+    "fix_BINARY_INPUT": (
+        "从原表格重新复制；导出文件时选择 UTF-8 或 GBK 编码。",
+        "Copy it again from the source; export files as UTF-8 or GBK.",
+    ),
+    "fix_NOT_AN_ADDRESS": (
+        "用“补全地区”选出地区，再填写详细地址。",
+        "Pick the region with “Complete the region”, then add the street.",
+    ),
+    "fix_MISSING_PROVINCE": ("用“补全地区”选择省份。", "Pick the province with “Complete the region”."),
+    "fix_MISSING_CITY": ("用“补全地区”选择城市。", "Pick the city with “Complete the region”."),
+    "fix_MISSING_DISTRICT": ("用“补全地区”选择区县。", "Pick the county with “Complete the region”."),
+    "fix_MISSING_TOWN": ("用“补全地区”选择乡镇或街道。", "Pick the township with “Complete the region”."),
+    "fix_MISSING_STREET": (
+        "在“详细地址”中写上道路和门牌、小区或村。",
+        "Add the road and number, compound or village under “Street address”.",
+    ),
+    "fix_MISSING_HOUSE_NUMBER": (
+        "在“详细地址”中补上门牌号或楼栋号。",
+        "Add the door or building number under “Street address”.",
+    ),
+    "fix_AMBIGUOUS_REGION": (
+        "在“补全地区”中点选正确的那个地区。",
+        "Click the right place among the candidates in “Complete the region”.",
+    ),
+    "fix_INCONSISTENT_HIERARCHY": (
+        "用“补全地区”重新选择，核对哪一级写错了。",
+        "Pick the region again with “Complete the region”; check which level is wrong.",
+    ),
+    "fix_UNKNOWN_REGION": (
+        "用“补全地区”从列表中选择现行的地区名称。",
+        "Pick today's division from the lists in “Complete the region”.",
+    ),
+    "fix_OUTDATED_NAME": (
+        "无需处理；标准地址已使用现行名称。",
+        "Nothing to do: the normalised address uses today's name.",
+    ),
+    "fix_UNRESOLVED_TEXT": (
+        "检查这段文字：删去多余内容，或移到“详细地址”中。",
+        "Check this text: delete what does not belong, or move it under “Street address”.",
+    ),
     # audits
     "audits_title": ("批量稽核", "Audits"),
     "audits_help": (
         "上传 CSV、TSV、XLSX 或 JSONL 文件（UTF-8 或 GBK）。结果文件保持原格式和原编码。",
         "Upload a CSV, TSV, XLSX or JSONL file (UTF-8 or GBK). The audited file keeps its format and "
         "encoding.",
+    ),
+    "audits_need_script": (
+        "上传和进度条需要启用浏览器的 JavaScript；也可以用命令行 addrcheck audit。",
+        "Uploading and the progress bar need JavaScript; the command line has addrcheck audit.",
     ),
     "file": ("文件", "File"),
     "column": ("地址列（留空自动检测）", "Address column (empty: detected)"),
@@ -256,6 +307,33 @@ STRINGS: dict[str, tuple[str, str]] = {
         "有商品没有任何规则或默认仓接收，未分仓。",
         "Some items are taken by no rule and no default: nothing was routed.",
     ),
+    "audit_column": ("地址列：{column}", "address column: {column}"),
+    "err_UPLOAD_TOO_LARGE": ("文件超过上传上限。", "The file is over the upload limit."),
+    "err_UNKNOWN_FORMAT": ("看不出这是什么格式的文件。", "The file's format cannot be told."),
+    "err_EMPTY_UPLOAD": ("文件是空的。", "The file is empty."),
+    "err_BINARY_INPUT": (
+        "文件含有乱码或二进制内容，不是表格文本。",
+        "The file holds binary data, not a table.",
+    ),
+    "err_UNKNOWN_ENCODING": (
+        "无法识别文件编码（支持 UTF-8 和 GBK）。",
+        "The encoding cannot be told (UTF-8 and GBK are read).",
+    ),
+    "err_UNSUPPORTED_ENCODING": ("不支持这种文件编码。", "This encoding is not supported."),
+    "err_UNREADABLE_HEADER": ("无法读取表头。", "The header row cannot be read."),
+    "err_UNREADABLE_INPUT": (
+        "文件无法读取，可能已损坏或格式与扩展名不符。",
+        "The file cannot be read: damaged, or not what its name says.",
+    ),
+    "err_NO_ADDRESS_COLUMN": (
+        "没有找到地址列，请在“地址列”中填写列名。",
+        "No address column was found: type its name in “Address column”.",
+    ),
+    "err_AMBIGUOUS_ADDRESS_COLUMN": (
+        "有多列像地址列，请在“地址列”中指定一列。",
+        "Several columns look like addresses: name one in “Address column”.",
+    ),
+    "err_UNKNOWN_POLICY": ("没有这种要求。", "There is no such policy."),
     "err_NETWORK": (
         "无法连接服务器，请检查网络后重试（已填写的内容仍在）。",
         "Cannot reach the server: check the network and try again (what you entered is kept).",

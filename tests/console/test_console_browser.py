@@ -183,6 +183,9 @@ def test_sign_in_check_a_vague_and_an_ambiguous_address_and_fix_both_with_the_pi
     )
     expect(first).to_have_class(re.compile("status-vague"))
     expect(first.locator(".reasons li")).to_have_attribute("data-code", "MISSING_DISTRICT")
+    expect(first.locator(".reasons li")).to_have_text(
+        "缺少区县：请写明区、县或县级市。 怎么改：用“补全地区”选择区县。"
+    )
     expect(first.locator(".seg.c-province")).to_have_text("浙江省")
     expect(second).to_have_class(re.compile("status-ambiguous"))
     # the vague one: province and city come prefilled, the clerk picks the county; the street is kept
@@ -210,7 +213,8 @@ def test_sign_in_check_a_vague_and_an_ambiguous_address_and_fix_both_with_the_pi
     expect(page.locator("nav a[aria-current='page']")).to_have_text("Check and fix")
     check(page, VAGUE)
     expect(page.locator("article.result .reasons li")).to_have_text(
-        "The district or county is missing: name the district, county or county-level city."
+        "The district or county is missing: name the district, county or county-level city. "
+        "How to fix: Pick the county with “Complete the region”."
     )
     shot(page, "check-en", full_page=False)
     page.locator("#lang-switch").click()
@@ -240,10 +244,11 @@ def test_1000_lines_come_back_in_under_2_seconds_and_bad_pastes_get_a_clear_mess
     page.locator("#check-button").click()
     expect(page.locator("article.result")).to_have_count(1000)
     elapsed = time.monotonic() - started
-    print(
-        f"\n1000 lines checked and drawn in {elapsed:.2f} s (API + rendering: {page.locator('#check-summary').get_attribute('data-ms')} ms)"
-    )
-    assert elapsed < 2.0
+    # in the page: from the submit handler to the results laid out (the request, validating 1,000
+    # addresses, drawing 1,000 cards); the wall time adds Playwright's own polling
+    in_page = int(page.locator("#check-summary").get_attribute("data-ms") or "0")
+    print(f"\n1000 lines: {in_page} ms in the page from submit to results laid out, {elapsed:.2f} s wall")
+    assert 0 < in_page < 2000
     expect(page.locator("#check-summary")).to_contain_text("1000 个地址")
     shot(page, "check-1000", full_page=False)
     # 5 MB in a few lines: refused before sending, and the paste stays in the box
@@ -429,10 +434,19 @@ def test_bad_uploads_get_a_clear_message_and_the_form_keeps_its_file(
     binary.write_bytes(os.urandom(4096))
     page.locator("#audit-file").set_input_files(str(binary))
     page.locator("#audit-upload").click()
-    expect(page.locator("#audit-error")).to_be_visible()
-    message = page.locator("#audit-error").inner_text()
-    assert "orders.xlsx" in message or "xlsx" in message.lower(), message
+    expect(page.locator("#audit-error")).to_contain_text(
+        "文件无法读取，可能已损坏或格式与扩展名不符。（orders.xlsx:"
+    )
     assert page.evaluate("() => document.getElementById('audit-file').files[0].name") == "orders.xlsx"
+    binary.rename(tmp_path / "orders.csv")
+    page.locator("#audit-file").set_input_files(str(tmp_path / "orders.csv"))
+    page.locator("#audit-upload").click()
+    expect(page.locator("#audit-error")).to_contain_text("文件含有乱码或二进制内容")
+    no_address = tmp_path / "contacts.csv"
+    no_address.write_text("名字,电话\n张三,13800000000\n", encoding="utf-8")
+    page.locator("#audit-file").set_input_files(str(no_address))
+    page.locator("#audit-upload").click()
+    expect(page.locator("#audit-error")).to_contain_text("没有找到地址列")
     # the session expires between choosing the file and uploading it: sign in again, the upload goes on
     source = tmp_path / "late.csv"
     _gbk_csv(source, 20)

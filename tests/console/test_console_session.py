@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from addrcheck.models import ReasonCode
 from api.console.session import SESSION_COOKIE, SessionError, SessionSigner
 
 from .conftest import EXAMPLE_WAREHOUSES, login_token, sign_in
@@ -284,3 +285,11 @@ def test_no_string_key_is_shadowed_by_a_dict_method_in_templates() -> None:
     from api.console.strings import STRINGS
 
     assert [key for key in STRINGS if hasattr(dict, key)] == []
+
+
+@pytest.mark.parametrize("code", list(ReasonCode))
+def test_every_reason_code_has_a_fix_in_both_languages(code: ReasonCode) -> None:
+    from api.console.strings import STRINGS
+
+    chinese, english = STRINGS[f"fix_{code.value}"]
+    assert chinese and english

@@ -28,10 +28,12 @@
   }
 
   // A sentence for the clerk: ours where we have one for the code, else the API's own message.
+  const chinese = document.documentElement.lang.startsWith("zh");
+  const withDetail = (sentence, detail) => (chinese ? `${sentence}（${detail}）` : `${sentence} (${detail})`);
   const explain = (failure) => {
     const ours = T[`err_${failure.code}`];
     if (!ours) return fmt(T.error_generic, { message: failure.message });
-    return failure.code === "NETWORK" ? ours : `${ours}（${failure.message}）`;
+    return failure.code === "NETWORK" ? ours : withDetail(ours, failure.message);
   };
 
   // ---- session: a request that finds the session gone asks for the key again, then is sent again ----
@@ -160,9 +162,8 @@
   }
 
   function resultHtml(result, index) {
-    const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
     const reasons = result.reasons.length
-      ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(lang === "zh" ? r.message : r.message_en)}</li>`).join("")}</ul>`
+      ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(chinese ? r.message : r.message_en)}${T[`fix_${r.code}`] ? ` <span class="how">${esc(T.how_to_fix + T[`fix_${r.code}`])}</span>` : ""}</li>`).join("")}</ul>`
       : `<p class="reasons-none muted">${esc(T.no_problems)}</p>`;
     const normalized = result.normalized
       ? `<div class="normalized"><span class="muted">${esc(T.normalized)}</span> <output>${esc(result.normalized)}</output> <button type="button" class="secondary copy">${esc(T.copy_button)}</button></div>`
@@ -198,6 +199,8 @@ ${reasons}${normalized}${fix}</article>`;
         shown = data.results;
         results.innerHTML = `<div class="results">${shown.map(resultHtml).join("")}</div>`;
         const counts = STATUS_ORDER.map((s) => [s, shown.filter((r) => r.status === s).length]).filter(([, n]) => n);
+        // measured once the browser has laid the results out and is about to paint them
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
         const ms = Math.round(performance.now() - started);
         summary.textContent = `${fmt(T.summary, { count: shown.length, ms })} ${counts.map(([s, n]) => `${T[`status_${s}`]} ${n}`).join(" · ")}`;
         summary.dataset.ms = String(ms);
@@ -391,11 +394,17 @@ ${reasons}${normalized}${fix}</article>`;
       const rows = data.audits.map((job) => {
         const links = job.status === "done"
           ? `<a href="/v1/audits/${esc(job.id)}/result" download>${esc(T.download)}</a> · <a href="/v1/audits/${esc(job.id)}/report" target="_blank" rel="noopener">${esc(T.report)}</a>`
-          : job.status === "failed" ? esc(job.error || "") : "";
+          : job.status === "failed" ? esc(jobError(job)) : "";
         return `<tr data-id="${esc(job.id)}"><td>${esc(job.filename)}</td><td>${esc(T[`audit_status_${job.status}`] || job.status)}</td><td>${esc(job.rows_done)}${job.rows_total != null ? ` / ${esc(job.rows_total)}` : ""}</td><td>${esc((job.created_at || "").slice(0, 19).replace("T", " "))}</td><td>${links}</td></tr>`;
       });
       $("audit-list").tBodies[0].innerHTML = rows.join("");
       $("audit-empty").hidden = rows.length > 0;
+    }
+
+    function jobError(job) {
+      if (!job.error) return "";
+      const ours = T[`err_${job.error.code}`];
+      return ours ? withDetail(ours, job.error.message) : job.error.message;
     }
 
     function progress(job) {
@@ -410,7 +419,11 @@ ${reasons}${normalized}${fix}</article>`;
       const rate = job.rate != null ? Math.round(job.rate) : "—";
       let text = fmt(T.progress, { done: job.rows_done ?? 0, total: job.rows_total ?? "?", rate, eta });
       if (job.status === "done") text = `${T.audit_done} ${fmt(T.progress, { done: job.rows_done, total: job.rows_total ?? job.rows_done, rate, eta: fmt(T.seconds, { n: 0 }) })}`;
-      if (job.status === "failed") text = fmt(T.audit_failed, { error: job.error || "" });
+      if (job.status === "failed") text = fmt(T.audit_failed, { error: jobError(job) });
+      if (job.format) {
+        const column = job.column ? ` · ${fmt(T.audit_column, { column: job.column })}` : "";
+        $("audit-name").textContent = `${job.filename} (${job.format.toUpperCase()}, ${job.encoding || "—"}${column})`;
+      }
       $("audit-status").textContent = text;
       $("audit-status").dataset.status = job.status;
     }
