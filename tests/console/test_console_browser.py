@@ -298,6 +298,16 @@ def test_warehouse_file_with_an_error_shows_it_at_its_line_then_a_valid_one_is_s
     expect(problem).to_contain_text("hangzhuo")
     expect(problem.locator(".goto")).to_have_text(f"第 {bad_line} 行")
     expect(page.locator(f"#config-gutter span:nth-child({bad_line})")).to_have_class("bad")
+    # the editor scrolled to the first problem's line: it is inside the visible part of the gutter
+    offset, visible = page.evaluate(
+        """line => {
+            const gutter = document.getElementById("config-gutter");
+            const mark = gutter.children[line - 1].getBoundingClientRect().top - gutter.getBoundingClientRect().top;
+            return [mark, gutter.clientHeight];
+        }""",
+        bad_line,
+    )
+    assert 0 < offset < visible
     page.locator("#config-problems").scroll_into_view_if_needed()
     shot(page, "warehouses-error", full_page=False)
     page.reload()  # nothing was saved: the configuration in force is still the old one

@@ -484,14 +484,17 @@ ${reasons}${normalized}${fix}</article>`;
       gutter.innerHTML = html;
       gutter.scrollTop = text.scrollTop;
     }
+    function scrollToLine(line) {
+      const height = parseFloat(getComputedStyle(text).lineHeight) || 20;
+      text.scrollTop = Math.max(0, (line - 4) * height);
+      gutter.scrollTop = text.scrollTop;
+    }
     function gotoLine(line) {
       const lines = text.value.split("\n");
       const start = lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0);
       text.focus();
       text.setSelectionRange(start, start + (lines[line - 1] || "").length);
-      const height = parseFloat(getComputedStyle(text).lineHeight) || 20;
-      text.scrollTop = Math.max(0, (line - 4) * height);
-      gutter.scrollTop = text.scrollTop;
+      scrollToLine(line);
     }
     text.addEventListener("input", drawGutter);
     text.addEventListener("scroll", () => {
@@ -501,6 +504,7 @@ ${reasons}${normalized}${fix}</article>`;
       if (event.target.classList.contains("goto")) gotoLine(Number(event.target.dataset.line));
     });
     drawGutter();
+    if (badLines.size) scrollToLine(Math.min(...badLines));
 
     $("config-form").addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -521,6 +525,7 @@ ${reasons}${normalized}${fix}</article>`;
           .join("")}</ul>`;
         problemsBox.hidden = false;
         drawGutter();
+        if (badLines.size) scrollToLine(Math.min(...badLines));
         problemsBox.querySelector(".goto")?.focus();
       } finally {
         button.disabled = false;
