@@ -320,7 +320,7 @@ async def warehouses_form(
         return RedirectResponse("/console/warehouses", status_code=303)
     problems: list[dict[str, Any]] | None = None
     try:
-        body = WarehouseConfigRequest(content=content, format=format if format == "yaml" else "toml")
+        body = WarehouseConfigRequest(content=content, format="yaml" if format == "yaml" else "toml")
         await run_in_threadpool(warehouses.put_warehouses, body, _merchant(session), request.app.state.engine)
     except ConfigError as exc:
         problems = (

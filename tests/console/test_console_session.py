@@ -293,3 +293,20 @@ def test_every_reason_code_has_a_fix_in_both_languages(code: ReasonCode) -> None
 
     chinese, english = STRINGS[f"fix_{code.value}"]
     assert chinese and english
+
+
+def test_package_data_ships_every_template_and_static_file() -> None:
+    # An installed (non-editable) package has only what [tool.setuptools.package-data] lists.
+    import fnmatch
+    import tomllib
+
+    globs = tomllib.loads((CONSOLE_DIR.parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["api"]
+    files = [
+        p for folder in ("templates", "static") for p in (CONSOLE_DIR / folder).rglob("*") if p.is_file()
+    ]
+    assert len(files) >= 10
+    for path in files:
+        relative = path.relative_to(CONSOLE_DIR.parent).as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in globs), relative
