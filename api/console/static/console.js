@@ -196,6 +196,7 @@ ${reasons}${normalized}${fix}</article>`;
       const started = performance.now();
       try {
         const data = await api("POST", "/v1/addresses/validate-batch", { json: { addresses: lines, policy } });
+        summary.dataset.apiMs = String(Math.round(performance.now() - started));
         shown = data.results;
         results.innerHTML = `<div class="results">${shown.map(resultHtml).join("")}</div>`;
         const counts = STATUS_ORDER.map((s) => [s, shown.filter((r) => r.status === s).length]).filter(([, n]) => n);
