@@ -187,11 +187,12 @@ def test_sign_in_check_a_vague_and_an_ambiguous_address_and_fix_both_with_the_pi
 ) -> None:
     expect = sync_api.expect
     sign_in(page, server.key, screenshot=True)
-    check(page, f"{VAGUE}\n{AMBIGUOUS}")
+    check(page, f"{VAGUE}\n\n{AMBIGUOUS}")
     first, second = (
         page.locator("article.result[data-index='0']"),
         page.locator("article.result[data-index='1']"),
     )
+    expect(second.locator(".n")).to_have_text("第 3 行")  # the box's own line numbers, blank lines skipped
     expect(first).to_have_class(re.compile("status-vague"))
     expect(first.locator(".reasons li")).to_have_attribute("data-code", "MISSING_DISTRICT")
     expect(first.locator(".reasons li")).to_have_text(

@@ -161,7 +161,9 @@
     return html + esc(text.slice(at).join(""));
   }
 
+  let lineNumbers = [];
   function resultHtml(result, index) {
+    const lineNo = lineNumbers[index] ?? index + 1;
     const reasons = result.reasons.length
       ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(chinese ? r.message : r.message_en)}${T[`fix_${r.code}`] ? ` <span class="how">${esc(T.how_to_fix + T[`fix_${r.code}`])}</span>` : ""}</li>`).join("")}</ul>`
       : `<p class="reasons-none muted">${esc(T.no_problems)}</p>`;
@@ -169,8 +171,8 @@
       ? `<div class="normalized"><span class="muted">${esc(T.normalized)}</span> <output>${esc(result.normalized)}</output> <button type="button" class="secondary copy">${esc(T.copy_button)}</button></div>`
       : "";
     const fix = result.status === "ok" ? "" : ` <button type="button" class="secondary fix" aria-expanded="false">${esc(T.fix)}</button>`;
-    return `<article class="result status-${result.status}" data-index="${index}" aria-label="${esc(fmt(T.line, { n: index + 1 }))}">
-<div class="result-head"><span class="n">${esc(fmt(T.line, { n: index + 1 }))}</span><span class="badge b-${result.status}">${esc(T[`status_${result.status}`])}</span><span class="address-text">${highlight(result)}</span></div>
+    return `<article class="result status-${result.status}" data-index="${index}" aria-label="${esc(fmt(T.line, { n: lineNo }))}">
+<div class="result-head"><span class="n">${esc(fmt(T.line, { n: lineNo }))}</span><span class="badge b-${result.status}">${esc(T[`status_${result.status}`])}</span><span class="address-text">${highlight(result)}</span></div>
 ${reasons}${normalized}${fix}</article>`;
   }
 
@@ -185,7 +187,9 @@ ${reasons}${normalized}${fix}</article>`;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       show(error, "");
-      const lines = $("addresses").value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+      // the paste's own line numbers, blank lines skipped, so "line 7" is line 7 of the box
+      const numbered = $("addresses").value.split(/\r?\n/).map((line, i) => [i + 1, line.trim()]).filter(([, line]) => line);
+      const lines = numbered.map(([, line]) => line);
       if (!lines.length) return show(error, T.empty_paste);
       if (lines.length > MAX_BATCH) return show(error, fmt(T.too_many_lines, { max: MAX_BATCH, count: lines.length }));
       const policy = $("policy").value;
@@ -198,6 +202,7 @@ ${reasons}${normalized}${fix}</article>`;
         const data = await api("POST", "/v1/addresses/validate-batch", { json: { addresses: lines, policy } });
         summary.dataset.apiMs = String(Math.round(performance.now() - started));
         shown = data.results;
+        lineNumbers = numbered.map(([n]) => n);
         results.innerHTML = `<div class="results">${shown.map(resultHtml).join("")}</div>`;
         const counts = STATUS_ORDER.map((s) => [s, shown.filter((r) => r.status === s).length]).filter(([, n]) => n);
         // measured once the browser has laid the results out and is about to paint them
