@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import (
     BaseSettings,
@@ -42,10 +43,13 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 * 1024 * 1024  # the whole multipart body of one upload
     audit_data_dir: Path = Path("var/audits")
     audit_worker_threads: int = 1  # jobs run at once by each server process; 0: this process runs none
-    audit_engine: str = "local"  # or "dask": the job's rows are validated on audit_scheduler's cluster
+    audit_engine: Literal["local", "dask"] = (
+        "local"  # or "dask": the job's rows are validated on audit_scheduler's cluster
+    )
     audit_scheduler: str | None = None
-    audit_engine_workers: int = 1  # local engine: validating processes per job (1: in the worker thread)
-    audit_chunk_rows: int = 2000  # rows per checkpoint; a resumed job redoes at most one chunk's work
+    # local engine: validating processes per job; 1 validates in the worker thread, more fork a pool
+    audit_engine_workers: int = 1
+    audit_chunk_rows: int = 2000  # rows per checkpoint; a resumed job starts after the last one
     audit_lease_seconds: float = 30.0  # a job whose worker stopped renewing is taken over after this
     audit_poll_seconds: float = 1.0  # how often an idle worker looks for a queued job
     audit_progress_seconds: float = 1.0  # how often a running job's progress is written to its row

@@ -473,6 +473,7 @@ class AuditWorker:
         meter = _ProgressMeter(_checkpointed_rows(files), job.rows_total if job.format == "xlsx" else None)
         lost = threading.Event()
         finished = threading.Event()
+        renewed = [time.monotonic()]  # when the lease was last renewed, by this clock
 
         def heartbeat() -> None:
             interval = min(settings.audit_progress_seconds, settings.audit_lease_seconds / 3)
@@ -487,30 +488,33 @@ class AuditWorker:
                 if not held:
                     lost.set()
                     return
+                renewed[0] = time.monotonic()
 
         def on_progress(rows: int, fraction: float | None) -> None:
             meter.update(rows, fraction)
+            if time.monotonic() - renewed[0] > settings.audit_lease_seconds / 2:
+                # Unrenewed for half the lease (database away, process paused): stop writing before
+                # another worker can take the job over and resume from the same checkpoint.
+                lost.set()
             if lost.is_set() or self._stopping.is_set():
                 raise _Stop
 
         beat = threading.Thread(target=heartbeat, name=f"addrcheck-audit-lease-{job.id[:8]}", daemon=True)
         beat.start()
         try:
-            summary = self._audit(job, files, on_progress)
+            try:
+                summary = self._audit(job, files, on_progress)
+            finally:
+                finished.set()
+                beat.join()
         except _Stop:
-            finished.set()
-            beat.join()
             if not lost.is_set():
                 release_job(self.engine, claim, meter.latest)
             return
         except AuditError as exc:
-            finished.set()
-            beat.join()
             fail_job(self.engine, claim, exc.code, public_message(exc.message, files, job.filename))
             return
         except Exception as exc:
-            finished.set()
-            beat.join()
             logger.exception("audit job %s failed", job.id)
             fail_job(
                 self.engine,
@@ -519,8 +523,6 @@ class AuditWorker:
                 f"The audit stopped on an internal error ({type(exc).__name__}); the file is kept.",
             )
             return
-        finished.set()
-        beat.join()
         if not finish_job(self.engine, claim, summary, time.monotonic() - started):
             logger.warning("audit job %s finished after its lease was taken over", job.id)
 

@@ -36,7 +36,13 @@ def settings(tmp_path: Path, migrated_database: Path) -> Settings:
     shutil.copyfile(migrated_database, database)
     url = f"sqlite:///{database}"
     # auth_cache_seconds=0: every request sees revocations at once (the cache has its own test).
-    return Settings(database_url=url, max_batch_size=5, max_body_bytes=4096, auth_cache_seconds=0)
+    return Settings(
+        database_url=url,
+        max_batch_size=5,
+        max_body_bytes=4096,
+        auth_cache_seconds=0,
+        audit_data_dir=tmp_path / "audits",  # uploads (the fuzz test makes some) stay in the test's folder
+    )
 
 
 @pytest.fixture

@@ -244,6 +244,10 @@ def test_upload_too_large_is_refused_while_streaming(
         ("a.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, {}, "BINARY_INPUT",
          "a.csv: this is a binary file, not CSV/TSV/JSONL text"),
         ("a.csv", b"", {}, "EMPTY_UPLOAD", "the file is empty"),
+        ("a.csv", b"address\n" + bytes(range(0x80, 0x100)) * 20, {},
+         "UNKNOWN_ENCODING", "a.csv: cannot tell the text encoding (not UTF-8 or GBK); is this a CSV file?"),
+        ("a.csv", "地址\n浙江省金华市\n".encode("utf-16"), {}, "UNSUPPORTED_ENCODING",
+         "a.csv: UTF-16 text is not supported; save it as CSV UTF-8 (or convert with iconv -f UTF-16)"),
         ("a.xlsx", csv_bytes(ADDRESSES, "utf-8"), {}, "UNREADABLE_INPUT", None),
         ("a.csv", "id,备注\n1,你好\n".encode(), {}, "NO_ADDRESS_COLUMN",
          "a.csv: no address column found (looked for address, 地址, 退货地址, 收货地址); "

@@ -143,3 +143,29 @@ def test_an_audit_finished_but_not_recorded_is_not_redone(
     assert AuditWorker(engine, settings).run_one()
     job = job_of(engine, files)
     assert (job.status, job.rows_done) == ("done", 10)
+
+
+def test_a_worker_that_cannot_renew_its_lease_stops_before_it_can_expire(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = 20_000
+    files = queue_csv(engine, settings, rows)
+    short = settings.model_copy(update={"audit_lease_seconds": 0.6})
+
+    def unreachable(*args: object, **kwargs: object) -> bool:
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(jobs, "renew_lease", unreachable)
+    assert AuditWorker(engine, short).run_one()
+    stopped = job_of(engine, files)
+    assert stopped.status == "running"  # left to its lease: this worker cannot tell the database anything
+    assert jobs.checkpoint_path(files.result).exists()
+    monkeypatch.undo()
+
+    time.sleep(0.7)  # the lease expires
+    assert AuditWorker(engine, settings).run_one()
+    job = job_of(engine, files)
+    assert (job.status, job.attempts) == ("done", 2)
+    assert job.summary is not None and 0 < job.summary["resumed_from_row"] < rows
+    ids = [line.split(",", 1)[0] for line in files.result.read_bytes().decode("gb18030").splitlines()[1:]]
+    assert ids == [str(i) for i in range(rows)]
