@@ -102,6 +102,7 @@ def _render(
         "max_batch_size": settings.max_batch_size,
         "max_body_bytes": settings.max_body_bytes,
         "policies": POLICIES,
+        "order_id_max": ORDER_ID_LENGTH,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context,
     }

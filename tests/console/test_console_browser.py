@@ -514,6 +514,33 @@ def test_a_390_px_phone_gets_every_page_without_sideways_scrolling(
     context.close()
 
 
+def test_without_script_the_pages_still_work_as_plain_forms(
+    browser: sync_api.Browser, server: Server
+) -> None:
+    expect = sync_api.expect
+    context = browser.new_context(base_url=server.url, java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    page.goto("/console/check")
+    page.locator("#key").fill(server.key)
+    page.locator("#sign-in").click()
+    expect(page).to_have_url(re.compile(r"/console/check$"))
+    page.locator("#addresses").fill(f"{VAGUE}\n浙江省金华市义乌市稠城街道工人北路100号")
+    page.locator("#check-button").click()
+    expect(page.locator("#results tbody tr")).to_have_count(2)
+    expect(page.locator("#results tbody tr").nth(0)).to_contain_text("不完整")
+    expect(page.locator("#results tbody tr").nth(1)).to_contain_text("可用")
+    page.goto("/console/warehouses")
+    page.locator("#config-text").fill("[[warehouses]]\nid = 1\n")
+    page.locator("#config-save").click()
+    expect(page.locator("#config-problems li").first).to_be_visible()
+    expect(page.locator("#config-text")).to_have_value("[[warehouses]]\nid = 1\n")
+    page.goto("/console/orders")
+    page.locator("#order-id").fill("no-such-order")
+    page.locator("#order-lookup").click()
+    expect(page.locator("#order-error")).to_contain_text("没有订单 no-such-order 的记录")
+    context.close()
+
+
 def test_docs_render_from_local_assets(page: sync_api.Page) -> None:
     page.goto("/docs")
     sync_api.expect(page.locator(".swagger-ui .title")).to_contain_text("addrcheck")
