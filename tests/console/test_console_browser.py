@@ -423,7 +423,15 @@ def test_audit_a_gbk_csv_and_an_xlsx_and_download_them(
     sign_in(page, server.key, "/console/audits")
     source = tmp_path / "退货地址.csv"
     _gbk_csv(source, 300)
+    page.locator("#audit-file").set_input_files(str(source))
+    # the column field offers the GBK file's own header, read in the browser
+    expect(page.locator("#audit-columns option")).to_have_count(2)
+    assert page.eval_on_selector_all("#audit-columns option", "o => o.map(x => x.value)") == [
+        "订单号",
+        "收货地址",
+    ]
     audited = _upload_and_wait(page, source)
+    expect(page.locator("#audit-name")).to_contain_text("收货地址")  # the column the server detected
     expect(page.locator("#audit-status")).to_contain_text("300 / 300")
     assert page.eval_on_selector("#audit-bar", "bar => [bar.value, bar.max]") == [300, 300]
     rows = list(csv.reader(io.StringIO(audited.read_bytes().decode("gbk"))))

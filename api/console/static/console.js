@@ -434,6 +434,36 @@ ${reasons}${normalized}${fix}</article>`;
       $("audit-status").dataset.status = job.status;
     }
 
+    // The column field offers the file's own column names (CSV/TSV header, JSONL keys); left empty,
+    // the server detects the address column as the CLI does.
+    async function offerColumns() {
+      const list = $("audit-columns");
+      list.innerHTML = "";
+      const file = $("audit-file").files[0];
+      if (!file || !/\.(csv|tsv|tab|txt|jsonl|ndjson)$/i.test(file.name)) return;
+      const head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
+      let text;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, head.lastIndexOf(10) + 1 || head.length));
+      } catch (exc) {
+        text = new TextDecoder("gbk").decode(head);
+      }
+      const first = text.replace(/^\uFEFF/, "").split(/\r?\n/)[0] || "";
+      let names = [];
+      if (/\.(jsonl|ndjson)$/i.test(file.name)) {
+        try {
+          names = Object.keys(JSON.parse(first));
+        } catch (exc) {
+          names = [];
+        }
+      } else {
+        const tab = /\.(tsv|tab)$/i.test(file.name) || (first.includes("\t") && !first.includes(","));
+        names = first.split(tab ? "\t" : ",").map((name) => name.trim().replace(/^"|"$/g, ""));
+      }
+      list.innerHTML = names.filter(Boolean).map((name) => `<option value="${esc(name)}"></option>`).join("");
+    }
+    $("audit-file").addEventListener("change", () => offerColumns().catch(() => {}));
+
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       show(error, "");
