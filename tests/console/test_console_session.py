@@ -310,3 +310,28 @@ def test_package_data_ships_every_template_and_static_file() -> None:
     for path in files:
         relative = path.relative_to(CONSOLE_DIR.parent).as_posix()
         assert any(fnmatch.fnmatch(relative, pattern) for pattern in globs), relative
+
+
+def test_the_order_page_shows_the_current_revision_and_the_earlier_ones(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    csrf = sign_in(client, keys["acme"])
+    _record_order(client, csrf, "R-1")
+    headers = {"X-CSRF-Token": csrf}
+    renamed = EXAMPLE_WAREHOUSES.replace("杭州旗舰仓", "杭州新仓")
+    assert client.put("/v1/warehouses", json={"content": renamed}, headers=headers).status_code == 200
+    order = {
+        "order_id": "R-1",
+        "shop": "tmall-main",
+        "items": [{"sku": "GIFT-BOX-01", "qty": 1}],
+        "recompute": True,
+    }
+    assert client.post("/v1/orders/return-address", json=order, headers=headers).status_code == 201
+    page = client.get("/console/orders?order_id=R-1").text
+    assert re.search(r"<dt>版本</dt><dd>2</dd>", page)
+    assert "杭州新仓" in page
+    history = re.findall(r"<li>版本 (\d+) · ", page)
+    assert history == ["1"]
+    proof = client.get("/console/orders/R-1/print").text
+    assert "杭州新仓" in proof
+    assert client.get("/v1/warehouses").json()["config_hash"] in proof
