@@ -60,6 +60,13 @@ class Server:
     other_key: str
 
 
+# Form controls a screen reader could not name: no <label for>, no wrapping label, no aria-label.
+UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+    .filter(c => c.type !== "hidden" && !c.closest("dialog:not([open])"))
+    .filter(c => c.labels.length === 0 && !c.getAttribute("aria-label"))
+    .map(c => c.id || c.name || c.outerHTML)"""
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -187,6 +194,11 @@ def test_sign_in_check_a_vague_and_an_ambiguous_address_and_fix_both_with_the_pi
 ) -> None:
     expect = sync_api.expect
     sign_in(page, server.key, screenshot=True)
+    page.keyboard.press("Tab")  # the first stop is the skip link, which leads to the form
+    expect(page.locator(".skip")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#addresses")).to_be_focused()
     check(page, f"{VAGUE}\n\n{AMBIGUOUS}")
     first, second = (
         page.locator("article.result[data-index='0']"),
@@ -517,6 +529,7 @@ def test_a_390_px_phone_gets_every_page_without_sideways_scrolling(
             phone.goto(path)
         width = phone.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
+        assert phone.evaluate(UNLABELLED) == [], path
         if path == "/console/check":
             shot(phone, "phone-check")
     context.close()
