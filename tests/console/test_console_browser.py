@@ -417,10 +417,26 @@ def _xlsx(path: Path, rows: int) -> None:
     book.save(path)
 
 
+# Records every state the progress line and bar go through, as the clerk would see them change.
+WATCH_PROGRESS = """() => {
+    window.seenProgress = [];
+    const status = document.getElementById("audit-status");
+    const bar = document.getElementById("audit-bar");
+    new MutationObserver(() => window.seenProgress.push([status.dataset.status, bar.value, bar.max]))
+        .observe(status, {attributes: true, childList: true, characterData: true, subtree: true});
+}"""
+
+
 def _upload_and_wait(page: sync_api.Page, path: Path) -> Path:
     page.locator("#audit-file").set_input_files(str(path))
+    page.evaluate(WATCH_PROGRESS)
     page.locator("#audit-upload").click()
     sync_api.expect(page.locator("#audit-status")).to_have_attribute("data-status", "done", timeout=60_000)
+    seen = page.evaluate("() => window.seenProgress")
+    statuses = [status for status, _, _ in seen]
+    assert statuses[0] == "uploading" and statuses[-1] == "done", statuses
+    done = [value for status, value, _ in seen if status in ("queued", "running", "done")]
+    assert done == sorted(done), seen  # the bar only moves forward
     with page.expect_download() as download:
         page.locator("#audit-download").click()
     saved = path.with_name("audited-" + path.name)
