@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     max_batch_size: int = 1000
     max_body_bytes: int = 1_048_576
     auth_cache_seconds: float = 5.0  # API key checks cached this long; revocation takes effect within it
+    # Signs the web console's session cookies. Every process serving one console must share it
+    # (``addrcheck serve`` makes one for its own workers when it is unset); None: a random one per process.
+    console_secret: str | None = None
+    console_session_seconds: int = 8 * 3600  # a working day; then the clerk signs in again
     # Audit jobs (POST /v1/audits): uploads and results live under audit_data_dir/<merchant>/<job id>/.
     max_upload_bytes: int = 50 * 1024 * 1024  # the whole multipart body of one upload
     audit_data_dir: Path = Path("var/audits")

@@ -3,7 +3,8 @@
 - ``SettingsDep``: the settings the app was built with (``create_app(settings)``; by default
   ``addrcheck.settings.get_settings()``).
 - ``MerchantDep``: the merchant owning the request's API key (``Authorization: Bearer <key>``);
-  401 without a key or with an unknown one, 403 with a revoked one.
+  401 without a key or with an unknown one, 403 with a revoked one. Without a key, the web console's
+  session cookie (``api.console.session``) is accepted instead, with its CSRF token on writes.
 
 Key checks are cached in memory for ``settings.auth_cache_seconds`` (default 5 s) so that validation
 requests do not hit the database; a revocation therefore takes effect within that time.
@@ -92,6 +93,12 @@ async def authenticated_merchant(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Merchant:
     if credentials is None or not credentials.credentials:
+        # The web console signs in with a key once and then sends a session cookie instead.
+        from api.console.auth import merchant_from_session
+
+        merchant = await merchant_from_session(request)
+        if merchant is not None:
+            return merchant
         raise ApiError(401, "AUTH_REQUIRED", "Send an API key as 'Authorization: Bearer <key>'.")
     key = credentials.credentials
     cache: KeyCache = request.app.state.key_cache

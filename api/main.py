@@ -24,6 +24,7 @@ from addrcheck import gazetteer
 from addrcheck.audit.jobs import AuditWorker
 from addrcheck.settings import Settings, get_settings
 from addrcheck.storage.engine import make_engine
+from api.console import install_console
 from api.deps import KeyCache
 from api.errors import BodySizeLimitMiddleware, JsonResponse, install_error_handlers
 from api.routers import addresses, audits, divisions, meta, orders, warehouses
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         default_response_class=JsonResponse,
-        docs_url="/docs",
+        docs_url=None,  # served by install_console with local Swagger UI assets (no CDN)
         redoc_url=None,
     )
     app.state.settings = settings
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in (meta, addresses, divisions, warehouses, orders, audits):
         app.include_router(module.router)
+    install_console(app, settings)
     return app
 
 

@@ -133,6 +133,7 @@ def _set_up_demo(engine: Any, host: str, port: int) -> None:
     body = '{"address": "' + DEMO_ADDRESS + '"}'
     print(f"demo merchant {DEMO_MERCHANT!r}: warehouses from {path}", flush=True)
     print(f"demo API key (shown once): {new.key}", flush=True)
+    print(f"web console: {base}/console/ (sign in with the demo API key)", flush=True)
     print("try:", flush=True)
     print(
         f"  curl -s {base}/v1/addresses/validate -H 'Authorization: Bearer {new.key}' "
@@ -164,6 +165,17 @@ def run_serve(args: argparse.Namespace) -> int:
         except (AddrcheckError, OSError) as exc:
             return _fail(f"cannot set up the demo merchant: {exc}")
     engine.dispose()
+    if not settings.console_secret:
+        # The console's session cookies are signed with this secret: every worker must hold the same
+        # one, so it is made here and inherited through the environment (several machines: set it).
+        import os
+        import secrets
+
+        os.environ["ADDRCHECK_CONSOLE_SECRET"] = secrets.token_urlsafe(32)
+        get_settings.cache_clear()
+    if not args.demo:
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        print(f"web console: http://{shown_host}:{port}/console/", flush=True)
     uvicorn.run(
         "api.main:create_app",
         factory=True,

@@ -291,6 +291,7 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/v1/addresses/normalize",
         "/v1/divisions",
         "/v1/warehouses",
+        "/v1/warehouses/route-test",
         "/v1/orders/return-address",
         "/v1/orders/{order_id}/return-address",
         "/v1/audits",
