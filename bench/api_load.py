@@ -16,6 +16,9 @@ What it does, in one run:
    and the ratio (time in the endpoint / time in the library);
 4. stops the server.
 
+It prints, among the rest, single-validation requests/s as a share of the library's own rate (one
+process calling ``addrcheck.validate`` in a loop), both measured in this run.
+
 The client is a minimal asyncio HTTP/1.1 client (no httpx) so that it takes as little of the shared CPU
 as possible; it still runs on the same cores as the server, which is the main limit on this machine.
 Addresses come from ``--addresses`` (one per line, or CCKS ``id\\x01address`` lines; default: the CCKS
@@ -313,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         "library_addresses_per_s": round(batch_done / library_seconds, 1),
     }
     figures["batch"]["endpoint_over_library"] = round(batch_seconds / library_seconds, 2)
+    # The measure: single requests/s against one process validating in a loop, same run.
+    figures["single"]["over_library"] = round(done / single.wall / (batch_done / library_seconds), 3)
     s, b = figures["single"], figures["batch"]
     cpus, workers = os.cpu_count(), args.workers
     rows = [
@@ -332,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{figures['library_addresses_per_s']:,} addresses/s",
         ),
         ("batch endpoint time / library time", f"{b['endpoint_over_library']}x"),
+        ("single validation requests/s / library addresses/s", f"{s['over_library']:.1%}"),
     ]
     for label, value in rows:
         print(f"| {label} | {value} |")
