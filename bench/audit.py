@@ -34,6 +34,7 @@ import csv
 import hashlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -126,6 +127,12 @@ class TreeMemory(threading.Thread):
             self.stopped.wait(SAMPLE_SECONDS)
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished children of this process and all they waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -143,12 +150,14 @@ def run_audit(csv_path: Path, out_dir: Path, workers: int, cache_size: int | Non
     if cache_size is not None:
         command += ["--cache-size", str(cache_size)]
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(process.pid)
     memory.start()
     _, stderr = process.communicate()
     wall = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     memory.stopped.set()
     memory.join()
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
@@ -157,6 +166,7 @@ def run_audit(csv_path: Path, out_dir: Path, workers: int, cache_size: int | Non
         "stderr_tail": stderr.strip().splitlines()[-1:] if stderr else [],
         "wall_seconds": round(wall, 2),
         "audit_seconds": summary["elapsed_seconds"],
+        "cpu_seconds": round(cpu, 2),
         "peak_rss_mb": round(memory.peak_rss_kb / 1024, 1),
         "peak_pss_mb": round(memory.peak_pss_kb / 1024, 1),
         "processes": memory.peak_processes,
@@ -221,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| workers / CPUs | {args.workers} / {result['cpus']} |")
     rate = args.rows / audit["wall_seconds"]
     print(f"| `addrcheck audit` wall time | {audit['wall_seconds']} s ({rate:,.0f} rows/s) |")
+    cpu = audit["cpu_seconds"]
+    print(
+        f"| CPU time of the process tree (÷ workers: the wall time on idle cores) | {cpu} s ({cpu / args.workers:.1f} s) |"
+    )
     memory = f"{audit['peak_pss_mb']} / {audit['peak_rss_mb']} MB"
     print(f"| peak memory of the process tree: PSS / RSS sum | {memory} |")
     print(f"| rows in / rows out | {audit['rows_in']:,} / {audit['rows_out']:,} |")

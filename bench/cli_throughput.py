@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,24 +62,35 @@ def distinct_addresses(path: Path, count: int) -> list[str]:
     return list(seen)
 
 
-def time_addrcheck(input_path: Path, expected: int, env: dict[str, str]) -> float:
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished children of this process and all they waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_addrcheck(input_path: Path, expected: int, env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its workers)."""
     command = [sys.executable, "-m", "addrcheck", "check", "--json"]
     with input_path.open("rb") as stdin:
+        cpu = _children_cpu()
         started = time.perf_counter()
         done = subprocess.run(command, stdin=stdin, capture_output=True, env=env, check=False)
         elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu
     if done.returncode not in (0, 1):
         raise RuntimeError(f"addrcheck check exited {done.returncode}: {done.stderr.decode()[-500:]}")
     lines = done.stdout.count(b"\n")
     if lines != expected:
         raise RuntimeError(f"addrcheck check wrote {lines} lines for {expected} addresses")
-    return elapsed
+    return elapsed, cpu
 
 
-def time_cpca(input_path: Path) -> float:
+def time_cpca(input_path: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", CPCA_PROGRAM, str(input_path)], check=True, capture_output=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,14 +107,20 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     addrcheck_times: list[float] = []
     cpca_times: list[float] = []
+    addrcheck_cpu: list[float] = []
+    cpca_cpu: list[float] = []
     with tempfile.TemporaryDirectory(prefix="addrcheck-bench-cli-") as temporary:
         input_path = Path(temporary) / "addresses.txt"
         input_path.write_text("".join(address + "\n" for address in addresses), encoding="utf-8")
         time_addrcheck(input_path, len(addresses), env)  # warm the page cache for both
         time_cpca(input_path)
         for _ in range(args.repeat):
-            addrcheck_times.append(time_addrcheck(input_path, len(addresses), env))
-            cpca_times.append(time_cpca(input_path))
+            wall, cpu = time_addrcheck(input_path, len(addresses), env)
+            addrcheck_times.append(wall)
+            addrcheck_cpu.append(cpu)
+            wall, cpu = time_cpca(input_path)
+            cpca_times.append(wall)
+            cpca_cpu.append(cpu)
 
     pair_ratios = [c / a for a, c in zip(addrcheck_times, cpca_times, strict=True)]
     median_a, median_c = statistics.median(addrcheck_times), statistics.median(cpca_times)
@@ -112,22 +130,27 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat,
         "addrcheck_seconds": [round(t, 3) for t in addrcheck_times],
         "cpca_seconds": [round(t, 3) for t in cpca_times],
+        "addrcheck_cpu_seconds": [round(t, 3) for t in addrcheck_cpu],
+        "cpca_cpu_seconds": [round(t, 3) for t in cpca_cpu],
         "ratio_cpca_over_addrcheck": round(median_c / median_a, 2),
         "pair_ratios": [round(r, 2) for r in pair_ratios],
     }
+    count = len(addresses)
     print(
-        f"| whole process, {len(addresses):,} distinct addresses, median of {args.repeat} | seconds | per second |"
+        f"| whole process, {count:,} distinct addresses, median of {args.repeat} | wall s (spread) | per second | CPU s |"
     )
-    print("|---|---|---|")
-    spread_a = f"{min(addrcheck_times):.2f}-{max(addrcheck_times):.2f}"
-    spread_c = f"{min(cpca_times):.2f}-{max(cpca_times):.2f}"
-    print(
-        f"| `addrcheck check --json` < file | {median_a:.2f} ({spread_a}) | {len(addresses) / median_a:,.0f} |"
-    )
-    print(f"| `cpca.transform(list)` | {median_c:.2f} ({spread_c}) | {len(addresses) / median_c:,.0f} |")
+    print("|---|---|---|---|")
+    for label, walls, cpus in (
+        ("`addrcheck check --json` < file", addrcheck_times, addrcheck_cpu),
+        ("`cpca.transform(list)`", cpca_times, cpca_cpu),
+    ):
+        wall = statistics.median(walls)
+        spread = f"{min(walls):.2f}-{max(walls):.2f}"
+        print(f"| {label} | {wall:.2f} ({spread}) | {count / wall:,.0f} | {statistics.median(cpus):.2f} |")
     pairs = ", ".join(f"{r:.2f}" for r in pair_ratios)
+    ratio = result["ratio_cpca_over_addrcheck"]
     print(
-        f"| ratio cpca time / addrcheck time (≥ 1.0: addrcheck faster) | {result['ratio_cpca_over_addrcheck']} | pairs: {pairs} |"
+        f"| cpca wall time / addrcheck wall time (≥ 1.0: addrcheck is faster) | {ratio} | pairs: {pairs} | |"
     )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
