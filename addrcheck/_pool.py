@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -34,7 +35,6 @@ def die_with_parent(parent: int) -> None:
     if sys.platform != "linux":
         return
     import ctypes
-    import signal
 
     pr_set_pdeathsig = 1
     try:
@@ -46,6 +46,9 @@ def die_with_parent(parent: int) -> None:
 
 
 def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # Ctrl-C reaches the whole process group; only the parent acts on it (and shuts the pool down).
+    # A worker interrupted mid-task leaves the pool broken, and shutting it down then can hang.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)

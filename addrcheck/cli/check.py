@@ -98,8 +98,8 @@ def _ready(fd: int) -> bool:
     """True when reading ``fd`` would not block (data or end of input waiting)."""
     try:
         return bool(select.select([fd], [], [], 0)[0])
-    except (OSError, ValueError):  # not selectable (a Windows pipe): assume data keeps coming
-        return True
+    except (OSError, ValueError):  # not selectable (a Windows pipe): answer and flush after every read
+        return False
 
 
 class StdinLines:
