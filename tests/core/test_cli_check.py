@@ -318,3 +318,34 @@ def test_after_a_burst_started_the_pool_a_single_line_is_still_answered_at_once(
         process.kill()
         process.wait()
         process.stdout.close()
+
+
+def test_ctrl_c_stops_a_pooled_run_and_its_workers(tmp_path: Any) -> None:
+    import os
+    import signal
+    import time
+
+    data = tmp_path / "in.txt"
+    data.write_bytes(b"".join(line + b"\n" for line in STREAM_LINES * 40_000))
+    with data.open("rb") as stdin:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "addrcheck", "check", "--json", "--workers", "2"],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()  # the pool is running
+        time.sleep(0.5)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        process.communicate(timeout=30)
+        assert process.returncode == -signal.SIGINT
+        time.sleep(0.2)
+        with pytest.raises(ProcessLookupError):
+            os.killpg(process.pid, 0)  # no worker left behind
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
