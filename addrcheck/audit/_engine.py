@@ -8,17 +8,17 @@ so memory stays flat whatever the input size, and results are taken back strictl
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sys
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from addrcheck._pool import cpu_count, start_pool
 from addrcheck.audit._readers import ParquetReader, Reader, TextTableReader, XlsxReader, open_reader
 from addrcheck.audit._report import render_report
 from addrcheck.audit._summary import SummaryBuilder
@@ -118,26 +118,6 @@ class _Checkpoint:
         self.path.unlink(missing_ok=True)
 
 
-def _die_with_parent(parent: int) -> None:
-    """In a pool worker: exit when the main process dies, even by SIGKILL.
-
-    Workers wait on a pipe that their siblings also hold open, so they never see EOF; without this a
-    killed audit leaves its workers behind. Linux only (prctl); elsewhere a no-op.
-    """
-    if sys.platform != "linux":
-        return
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def _make_executor(options: AuditOptions) -> tuple[Executor | None, int, Callable[[], None]]:
     """The executor, how many chunks to keep in flight, and how to shut it down."""
     if options.engine == "dask":
@@ -162,17 +142,12 @@ def _make_executor(options: AuditOptions) -> tuple[Executor | None, int, Callabl
         return executor, 2 * threads + 1, client.close
     if options.engine != "local":
         raise AuditError(f"unknown engine {options.engine!r}; choose local or dask", code="USAGE")
-    workers = options.workers or len(os.sched_getaffinity(0))
+    workers = options.workers or cpu_count()
     if workers <= 1:
         return None, 1, lambda: None
     audit_addresses([_WARM_UP_ADDRESS], options.policy)
-    # fork: workers start at once and inherit the loaded tables; nothing here has started a thread yet.
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    )
+    # Forked: workers start at once and share the loaded tables; nothing here has started a thread yet.
+    pool = start_pool(workers)
     return pool, 2 * workers + 1, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -208,14 +183,20 @@ class _Pending:
 
 
 def _submit(chunk: Chunk, cache: _VerdictCache | None, executor: Executor | None, policy: Policy) -> _Pending:
-    known: list[Verdict | None] = []
-    misses: dict[str, None] = {}
-    for address in chunk.addresses:
-        verdict = cache.get(address) if cache is not None and address is not None else None
-        known.append(verdict)
-        if verdict is None and address is not None:
-            misses[address] = None
-    distinct = list(misses)
+    known: list[Verdict | None]
+    if cache is None:
+        known = [None] * len(chunk.addresses)
+        # Each distinct address once per chunk (dict.fromkeys keeps the first-seen order).
+        distinct = [address for address in dict.fromkeys(chunk.addresses) if address is not None]
+    else:
+        known = []
+        misses: dict[str, None] = {}
+        for address in chunk.addresses:
+            verdict = cache.get(address) if address is not None else None
+            known.append(verdict)
+            if verdict is None and address is not None:
+                misses[address] = None
+        distinct = list(misses)
     if executor is None:
         return _Pending(chunk, known, distinct, audit_addresses(distinct, policy))
     return _Pending(chunk, known, distinct, executor.submit(audit_addresses, distinct, policy))
@@ -228,6 +209,8 @@ def _collect(pending: _Pending, cache: _VerdictCache | None) -> list[Verdict]:
         for address, verdict in found.items():
             cache.put(address, verdict)
     chunk = pending.chunk
+    if not chunk.problems and not any(pending.known):  # no cache hit, no unreadable row
+        return [found[text] for text in chunk.addresses]  # type: ignore[index]
     verdicts: list[Verdict] = []
     for index, known in enumerate(pending.known):
         text = chunk.addresses[index]
@@ -313,7 +296,7 @@ def run_audit(options: AuditOptions) -> dict[str, Any]:
     if state is None:
         save(None, False)
     executor, window, shutdown = (None, 1, lambda: None) if complete else _make_executor(options)
-    local_workers = options.workers or len(os.sched_getaffinity(0))
+    local_workers = options.workers or cpu_count()
     workers = local_workers if options.engine == "local" else window // 2
     try:
         if not complete:
