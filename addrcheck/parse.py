@@ -18,6 +18,8 @@ from addrcheck.models import (
     Severity,
     Unresolved,
 )
+from addrcheck.normalized import build as build_normalized
+from addrcheck.normalized import division_prefix
 from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
@@ -113,11 +115,14 @@ def parse(text: str, /) -> ParseResult:
         claimed[start:end] = [True] * (end - start)
 
     unresolved: list[Unresolved] = []
+    leading: list[tuple[int, int, str]] = []
     for seg_start, seg_end in _segments(claimed):
         parts, leftovers = parse_street(folded, seg_start, seg_end, town_known="town" in components)
         if admin.chain and seg_end <= admin.start and not any(p.name == "road" for p in parts):
             # Text before the divisions is a note or a shop name, unless it holds a road (杨府山路12号温州市...).
-            _add_unresolved(unresolved, text, folded, seg_start, seg_end)
+            item = _add_unresolved(unresolved, text, folded, seg_start, seg_end)
+            if item is not None:
+                leading.append((item.span[0], item.span[1], "leading"))
             continue
         for part in parts:
             if part.name in components:
@@ -158,29 +163,45 @@ def parse(text: str, /) -> ParseResult:
             )
     if len(unresolved) > 1:
         unresolved.sort(key=lambda u: u.span)
-    # Unplaced text after the divisions stays in the normalised address (a second POI, 三期); text
-    # before them (a shop name, a note) does not.
-    first = admin.start if admin.chain else 0
-    kept_text = tuple((u.span[0], folded[u.span[0] : u.span[1]]) for u in unresolved if u.span[0] >= first)
     ordered = {name: components[name] for name in COMPONENT_NAMES if name in components}
+    removals: list[tuple[int, int, str]] = []
+    for name in _CONTACT:
+        contact_part = ordered.get(name)
+        if contact_part is not None and contact_part.span is not None:
+            removals.append((contact_part.span[0], contact_part.span[1], "contact"))
+    removals.extend((start, end, "contact") for start, end in contact.labels)
+    for level in ADMIN_LEVELS:
+        division = ordered.get(level)
+        if division is not None and division.span is not None:
+            removals.append((division.span[0], division.span[1], "division"))
+    removals.extend((start, end, "repeat") for start, end in admin.repeats)
+    removals.extend((start, end, "placeholder") for start, end in admin.placeholders)
+    removals.extend(leading)
+    normalized, removed = build_normalized(text, folded, division_prefix(ordered), removals)
     return ParseResult(
         original=text,
-        normalized=render(ordered, kept_text),
+        normalized=normalized,
         components=ordered,
         candidates=tuple(candidates),
         unresolved=tuple(unresolved),
         notes=tuple(notes),
+        removed=removed,
     )
 
 
-def _add_unresolved(unresolved: list[Unresolved], text: str, folded: str, start: int, end: int) -> None:
+def _add_unresolved(
+    unresolved: list[Unresolved], text: str, folded: str, start: int, end: int
+) -> Unresolved | None:
     """Record text nobody placed, trimmed of separators; separators alone are not worth reporting."""
     while start < end and folded[start] in SEPARATORS:
         start += 1
     while end > start and folded[end - 1] in SEPARATORS:
         end -= 1
-    if start < end:
-        unresolved.append(Unresolved(text[start:end], (start, end)))
+    if start >= end:
+        return None
+    item = Unresolved(text[start:end], (start, end))
+    unresolved.append(item)
+    return item
 
 
 def _segments(claimed: list[bool]) -> list[tuple[int, int]]:
@@ -349,37 +370,10 @@ def _candidate(gazetteer: Gazetteer, code: str) -> Candidate:
         level: Component(name, None, None, Origin.INFERRED) for level, name in names.items() if name
     }
     return Candidate(
-        normalized=render(components),
+        normalized=division_prefix(components),
         province=names["province"],
         city=names["city"],
         district=names["district"],
         town=names["town"],
         code=code,
     )
-
-
-def render(components: dict[str, Component], extra: tuple[tuple[int, str], ...] = ()) -> str:
-    """The canonical one-line address: divisions by their full names, top down, then the finer parts in
-    the order the input gave them (reordering them could change how they read); no contact details.
-
-    ``extra``: (position, text) pieces nobody placed that still belong to the address; they keep their
-    place among the finer parts, so normalising never loses what the merchant wrote.
-    """
-    pieces = []
-    province = components.get("province")
-    for level in ADMIN_LEVELS:
-        component = components.get(level)
-        if component is None:
-            continue
-        if level == "city" and province is not None and component.value == province.value:
-            continue  # 北京市北京市 -> 北京市
-        pieces.append(component.value)
-    finer = [
-        (c.span[0] if c.span else -1, c.value)
-        for name, c in components.items()
-        if name not in ADMIN_LEVELS and name not in _CONTACT
-    ]
-    finer.extend(extra)
-    finer.sort()
-    pieces.extend(value for _, value in finer)
-    return "".join(pieces)

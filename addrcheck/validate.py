@@ -85,6 +85,7 @@ def validate(text: str, /, *, policy: Policy | str | None = None) -> ValidationR
         candidates=parsed.candidates,
         unresolved=parsed.unresolved,
         policy=rules.name,
+        removed=parsed.removed,
     )
 
 
