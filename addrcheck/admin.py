@@ -58,6 +58,10 @@ _LATER_TOWNSHIP_BONUS = 0.1
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
+# A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
+_NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
+# A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
+_ROAD_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:大道|大街|路|街|巷|胡同)")
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
@@ -124,10 +128,25 @@ class AdminMatch:
     A plain class, not a dataclass: a generated ``__init__`` would run interpreted in the compiled build.
     """
 
-    __slots__ = ("alternatives", "chain", "conflicts", "placeholders", "repeats", "unlisted_town")
+    __slots__ = (
+        "alternatives",
+        "chain",
+        "conflicts",
+        "in_names",
+        "placeholders",
+        "repeats",
+        "unconfirmed",
+        "unlisted_town",
+    )
 
     def __init__(self) -> None:
         self.chain: list[Node] = []
+        # The best chains when nothing but a bare short name supports them (东方明珠花园, 长岛之春): readings
+        # to confirm, not divisions (then ``chain`` is empty).
+        self.unconfirmed: list[list[Node]] = []
+        # Short names that start a zone's name (衢江经济开发区, 佛堂工业区): the zone lies in that division,
+        # which is read from it, but the text stays the zone's.
+        self.in_names: list[tuple[int, int]] = []
         self.alternatives: list[list[Node]] = []  # other chains over the same text
         self.conflicts: list[Node] = []  # names the chain contradicts
         self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
@@ -218,6 +237,19 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             and not key.endswith(_DIVISION_ENDINGS)
         ):
             continue
+        # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
+        # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
+        # name is evidence for the division the zone lies in (宁波高新区).
+        if not readings.has_full:
+            if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
+                result.in_names.append((start, end))
+            elif _word_at(text, end, gazetteer.premises_words, gazetteer.premises_lengths) or (
+                key[-1] in _SUFFIX_CHARS
+                and _word_at(text, end - 1, gazetteer.premises_words, gazetteer.premises_lengths)
+            ):
+                continue
+            elif _NUMBERED_AREA.match(text, end):
+                continue  # 朝晖八区, 柳青二区, 翠苑一区: a numbered part of a compound named after the place
         mentions.append((start, end, key, readings))
     if not mentions:
         return result
@@ -253,8 +285,64 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
     ]
     _leading_town(result, mentions, gaps, gazetteer)
+    if not _evidenced(result.chain, text, mentions, gaps, result.in_names):
+        result.unconfirmed = [result.chain, *result.alternatives]
+        result.chain, result.alternatives, result.repeats = [], [], []
+        return result
     _find_conflicts(result, mentions, gaps, gazetteer)
+    result.repeats = _next_to_the_divisions(result, gaps)
     return result
+
+
+def _word_at(text: str, at: int, words: frozenset[str], lengths: tuple[int, ...]) -> bool:
+    """Whether one of ``words`` (of the given lengths, longest first) starts at ``at``."""
+    for length in lengths:
+        if text[at : at + length] in words:
+            return True
+    return False
+
+
+def _evidenced(
+    chain: list[Node], text: str, mentions: list[Mention], gaps: _Gaps, in_names: list[tuple[int, int]]
+) -> bool:
+    """Whether the text shows the chain is made of divisions, not of words that look like their names.
+
+    Evidence: a name written in full or with a division suffix (婺城区, 义乌市, 余杭镇), or a retired name; a
+    short name that starts a zone's name (宁波高新区); a
+    parent and child next to each other (义乌稠城, 杭州西湖); or a bare short name that stands apart: at the
+    end, before a separator, before another division's name or before a road (嘉善世纪大道). A bare short
+    name run into other words (东方明珠花园8幢, 长岛之春) is only a guess.
+    """
+    if any(not node.short or (node.start, node.end) in in_names for node in chain):
+        return True
+    for previous, node in zip(chain, chain[1:], strict=False):
+        if gaps.between(previous.end, node.start) == 0:
+            return True
+    end = max(node.end for node in chain)
+    if end >= len(text) or text[end] in SEPARATORS:
+        return True
+    if any(m[0] == end for m in mentions):
+        return True
+    return _ROAD_NEXT.match(text, end) is not None
+
+
+def _next_to_the_divisions(result: AdminMatch, gaps: _Gaps) -> list[tuple[int, int]]:
+    """The repeats to leave out of the address: those among or next to the divisions (浙江省浙江省,
+    宝安区深圳). A division's name further on is part of another name (…100号金华市第一人民医院) and stays."""
+    last = result.end
+    kept = [r for r in result.repeats if r[1] <= last]
+    spans = [(n.start, n.end) for n in result.chain] + kept
+    rest = [r for r in result.repeats if r[1] > last]
+    grew = True
+    while grew and rest:
+        grew = False
+        for span in list(rest):
+            if _touches(span[0], span[1], spans, gaps):
+                kept.append(span)
+                spans.append(span)
+                rest.remove(span)
+                grew = True
+    return kept
 
 
 def _leading_town(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:

@@ -59,6 +59,17 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "“{name}”已不是此处的现行区划（{year} 年调整），已按现行的“{current}”处理。",
         "“{name}” is no longer the division here (changed in {year}); read as today's “{current}”.",
     ),
+    ReasonCode.UNCONFIRMED_REGION: (
+        "“{name}”可能指{options}，但地址中没有其他依据（上级地区、“区/县/市”等字样或紧随的道路），"
+        "也可能只是名称的一部分。请确认所在地区。",
+        "“{name}” may mean {options}, but nothing else in the address confirms it (no parent division, no "
+        "区/县/市 suffix, no road right after it): it may be part of a name. Please confirm the region.",
+    ),
+    ReasonCode.INVISIBLE_CHARACTER: (
+        "地址含有 {count} 个不可见字符（如零宽空格、文字方向控制符，第 {position} 个字符起），已从规范地址中删除。",
+        "The address contains {count} invisible character(s) (zero-width spaces, direction controls; from "
+        "position {position}); they were removed from the normalised address.",
+    ),
     ReasonCode.UNRESOLVED_TEXT: (
         "无法识别“{text}”。",
         "Could not place “{text}”.",

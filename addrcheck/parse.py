@@ -89,10 +89,13 @@ def parse(text: str, /) -> ParseResult:
     # None when nothing is blocked: most addresses carry no contact, and the admin pass then skips the checks.
     admin = match_admin(folded, gazetteer, blocked=blocked if True in blocked else None)
     candidates = _place_admin(admin, gazetteer, text, components, notes)
+    if admin.unconfirmed:
+        candidates = _unconfirmed(admin, gazetteer, text, notes)
 
     claimed = list(blocked)
     for node in (*admin.chain, *admin.conflicts):
-        claimed[node.start : node.end] = [True] * (node.end - node.start)
+        if (node.start, node.end) not in admin.in_names:
+            claimed[node.start : node.end] = [True] * (node.end - node.start)
     if admin.unlisted_town is not None and "town" not in components and "district" in components:
         # Not in the 2023 table, but the map lists it under the county (个旧市城区街道): retired, moved or
         # renamed. Kept as written, without a code.
@@ -178,6 +181,17 @@ def parse(text: str, /) -> ParseResult:
     removals.extend((start, end, "placeholder") for start, end in admin.placeholders)
     removals.extend(leading)
     normalized, removed = build_normalized(text, folded, division_prefix(ordered), removals)
+    hidden = [r for r in removed if r.why == "invisible"]
+    if hidden:
+        notes.append(
+            messages.reason(
+                ReasonCode.INVISIBLE_CHARACTER,
+                hidden[0].span,
+                severity=Severity.WARNING,
+                count=sum(len(r.text) for r in hidden),
+                position=hidden[0].span[0],
+            )
+        )
     return ParseResult(
         original=text,
         normalized=normalized,
@@ -242,6 +256,10 @@ def _place_admin(
                 # A municipality's city level is the municipality: 北京市 names both.
                 span, origin = components["province"].span, components["province"].origin
             components[level] = Component(name, code, span, origin)
+            continue
+        if (node.start, node.end) in admin.in_names:
+            # Read from a zone's name (衢江经济开发区): the division is implied, the text stays the zone's.
+            components[level] = Component(name, code, None, Origin.INFERRED)
             continue
         # Written with another suffix (余杭镇, 新街镇 for 新街街道): not the canonical name, so an alias.
         origin = Origin.ALIAS if node.suffixed else _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
@@ -342,6 +360,29 @@ def _place_admin(
                 context=placed,
             )
         )
+    return candidates
+
+
+def _unconfirmed(admin: AdminMatch, gazetteer: Gazetteer, text: str, notes: list[Reason]) -> list[Candidate]:
+    """A reading on a bare short name alone (东方明珠花园): each reading is a candidate to confirm, none is
+    taken, and the text stays as written for the street parts."""
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    for chain in admin.unconfirmed:
+        code = chain[-1].code
+        if code not in seen:
+            seen.add(code)
+            candidates.append(_candidate(gazetteer, code))
+    first = admin.unconfirmed[0]
+    span = (first[0].start, max(node.end for node in first))
+    notes.append(
+        messages.reason(
+            ReasonCode.UNCONFIRMED_REGION,
+            span,
+            name=text[span[0] : span[1]],
+            options="、".join(c.normalized for c in candidates),
+        )
+    )
     return candidates
 
 

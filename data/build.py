@@ -405,6 +405,16 @@ def territory_transfers(units: dict[str, dict[str, object]]) -> list[tuple[str, 
     return transfers
 
 
+def read_vocab(name: str) -> list[str]:
+    """One word a line from data/vocab/NAME.txt (``#`` comments), in file order, without duplicates."""
+    words: list[str] = []
+    for line in (HERE / "vocab" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        word = line.strip()
+        if word and not word.startswith("#") and word not in words:
+            words.append(word)
+    return words
+
+
 def main() -> int:
     units, replaced = build_units()
     add_short_names(units)
@@ -450,6 +460,8 @@ def main() -> int:
         # county code -> "|"-joined township names the map lists there and NBS 2023 does not
         "unlisted_towns": {county: "|".join(found) for county, found in unlisted.items()},
         "char_map": build_char_map(),
+        # Word lists the parser reads (data/vocab/*.txt).
+        "vocab": {"premises": read_vocab("premises_words"), "zones": read_vocab("zone_words")},
     }
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
