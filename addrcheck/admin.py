@@ -135,7 +135,9 @@ class AdminMatch:
         "in_names",
         "placeholders",
         "repeats",
+        "misnamed",
         "unconfirmed",
+        "unknown_towns",
         "unlisted_town",
     )
 
@@ -147,6 +149,12 @@ class AdminMatch:
         # Short names that start a zone's name (衢江经济开发区, 佛堂工业区): the zone lies in that division,
         # which is read from it, but the text stays the zone's.
         self.in_names: list[tuple[int, int]] = []
+        # Townships written in full that the chain's province does not have (retired or renamed before the
+        # table): unknown, a warning, not a contradiction.
+        self.unknown_towns: list[tuple[int, int]] = []
+        # A county name unknown under the chain's city that starts the name of exactly one of its counties
+        # (南京市雨花区: 雨花台区): start, end and the county it may mean, to confirm.
+        self.misnamed: list[tuple[int, int, str]] = []
         self.alternatives: list[list[Node]] = []  # other chains over the same text
         self.conflicts: list[Node] = []  # names the chain contradicts
         self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
@@ -671,6 +679,19 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
     return chains
 
 
+def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:
+    """The one county of ``city`` whose name starts with ``key`` less its suffix (雨花区 -> 雨花台区), or ""."""
+    stem = key[:-1]
+    if len(stem) < 2:
+        return ""
+    found = [
+        code
+        for code in gazetteer.children.get(city, ())
+        if len(code) == 6 and gazetteer.name_of[code].startswith(stem) and gazetteer.name_of[code] != key
+    ]
+    return found[0] if len(found) == 1 else ""
+
+
 def _names_township_of(key: str, readings: NameReadings, county: str, gazetteer: Gazetteer) -> bool:
     """Whether ``key`` names a township of ``county``, also under another township suffix (临平镇 for 临平街道)."""
     if county in readings.towns_under:
@@ -733,9 +754,12 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
     # does not have there (the first such name after a chain that stops at the county).
     at_county = chain[-1].entry.level == DISTRICT
     unlisted = gazetteer.unlisted_towns.get(chain[-1].code, _SEAT_NAMES) if at_county else frozenset()
-    county = ""
+    county = city = province = ""
     if others:
-        county = next((code for code in gazetteer.chain(chain[-1].code) if len(code) == 6), "")
+        lineage = gazetteer.chain(chain[-1].code)
+        county = next((code for code in lineage if len(code) == 6), "")
+        city = next((code for code in lineage if len(code) == 4), "")
+        province = lineage[0][:2]
     for start, end, key, readings in others:
         if _overlaps(start, end, taken):
             continue
@@ -762,8 +786,19 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             not official and (inside or leads)
         ):
             best = min(official or entries, key=lambda e: e.level)
-            result.conflicts.append(Node(start, end, best, 0.0))
             taken.append((start, end))
+            # Contradiction needs evidence on both sides: a township no unit of the chain's province has is
+            # more likely retired or renamed than elsewhere (南汇区中港镇), and a county name that starts one of
+            # the city's counties is a colloquial or clipped form (南京市雨花区), not another city's county.
+            if official and best.level == TOWN and not any(e.code[:2] == province for e in readings.towns):
+                result.unknown_towns.append((start, end))
+                continue
+            if official and best.level == DISTRICT and city:
+                meant = _county_starting(key, city, gazetteer)
+                if meant:
+                    result.misnamed.append((start, end, meant))
+                    continue
+            result.conflicts.append(Node(start, end, best, 0.0))
 
 
 __all__ = ["AdminMatch", "Node", "match_admin"]

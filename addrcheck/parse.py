@@ -116,6 +116,20 @@ def parse(text: str, /) -> ParseResult:
         )
     for start, end in (*admin.repeats, *admin.placeholders):
         claimed[start:end] = [True] * (end - start)
+    for start, end in admin.unknown_towns:
+        notes.append(
+            messages.reason(ReasonCode.UNKNOWN_REGION, (start, end), severity=Severity.WARNING, name=text[start:end])
+        )
+    for start, end, meant in admin.misnamed:
+        candidates.append(_candidate(gazetteer, meant))
+        notes.append(
+            messages.reason(
+                ReasonCode.UNCONFIRMED_REGION,
+                (start, end),
+                name=text[start:end],
+                options=candidates[-1].normalized,
+            )
+        )
 
     unresolved: list[Unresolved] = []
     leading: list[tuple[int, int, str]] = []
@@ -146,8 +160,10 @@ def parse(text: str, /) -> ParseResult:
         elsewhere = readings.towns if readings else ()
         # A township name alone (城西街道: dozens of them) contradicts nothing: the policy asks for the
         # levels above it.
-        if elsewhere and admin.chain:
-            # A real township, but not under the divisions named before it.
+        province = admin.chain[0].code[:2] if admin.chain else ""
+        if elsewhere and admin.chain and any(e.code[:2] == province for e in elsewhere):
+            # A real township of the province, but not under the divisions named before it; one the province
+            # does not have at all is unknown (retired or renamed), not a contradiction.
             notes.append(
                 messages.reason(
                     ReasonCode.INCONSISTENT_HIERARCHY,
@@ -158,7 +174,7 @@ def parse(text: str, /) -> ParseResult:
                     context=_describe(components),
                 )
             )
-        elif not elsewhere:
+        else:
             notes.append(
                 messages.reason(
                     ReasonCode.UNKNOWN_REGION, town.span, name=town.value, severity=Severity.WARNING

@@ -22,7 +22,8 @@ from addrcheck.policy import Policy, get_policy
 from addrcheck.text import control_characters
 
 _LOCATORS = ("road", "poi", "community")
-_NUMBERS = ("road_number", "building", "room")
+# A floor counts at a named building (仁恒置地广场35F, 金茂大厦42层): the courier asks at the tower's desk.
+_NUMBERS = ("road_number", "building", "room", "floor")
 _STATUS_OF = {
     ReasonCode.EMPTY: Status.INVALID,
     ReasonCode.TOO_LONG: Status.INVALID,
