@@ -58,6 +58,7 @@ _LATER_TOWNSHIP_BONUS = 0.1
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
+_ROAD_SUFFIX_STARTS = frozenset("路街道巷弄胡")
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
@@ -136,6 +137,7 @@ class AdminMatch:
         "placeholders",
         "repeats",
         "misnamed",
+        "second_address",
         "unconfirmed",
         "unknown_towns",
         "unlisted_town",
@@ -155,6 +157,8 @@ class AdminMatch:
         # A county name unknown under the chain's city that starts the name of exactly one of its counties
         # (南京市雨花区: 雨花台区): start, end and the county it may mean, to confirm.
         self.misnamed: list[tuple[int, int, str]] = []
+        # A second address in the same field (…6楼；工厂：云南省昆明市…): where it starts.
+        self.second_address: tuple[int, int] | None = None
         self.alternatives: list[list[Node]] = []  # other chains over the same text
         self.conflicts: list[Node] = []  # names the chain contradicts
         self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
@@ -248,16 +252,15 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
         # name is evidence for the division the zone lies in (宁波高新区).
-        if not readings.has_full:
+        if not readings.has_full and key[-1] not in _SUFFIX_CHARS:
             if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
                 result.in_names.append((start, end))
-            elif _word_at(text, end, gazetteer.premises_words, gazetteer.premises_lengths) or (
-                key[-1] in _SUFFIX_CHARS
-                and _word_at(text, end - 1, gazetteer.premises_words, gazetteer.premises_lengths)
-            ):
+            elif _premises_at(text, end, gazetteer):
                 continue
             elif _NUMBERED_AREA.match(text, end):
                 continue  # 朝晖八区, 柳青二区, 翠苑一区: a numbered part of a compound named after the place
+        elif key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
+            continue  # 义乌市场, 路桥市场: the suffix starts the market's name
         mentions.append((start, end, key, readings))
     if not mentions:
         return result
@@ -299,7 +302,37 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         return result
     _find_conflicts(result, mentions, gaps, gazetteer)
     result.repeats = _next_to_the_divisions(result, gaps)
+    result.second_address = _second_address(result, text, mentions, gaps)
     return result
+
+
+def _second_address(
+    result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps
+) -> tuple[int, int] | None:
+    """Where a second address starts: past street text and a separator (；、: or a space) after the first
+    divisions, a province or city written in full with a division or a road right after it (工厂：云南省
+    昆明市…, 、福州市五一路…). A lone name further on is part of another name (…100号金华市第一人民医院)."""
+    chain = result.chain
+    for start, end, key, readings in mentions:
+        if start < chain[0].end or not readings.has_full or not key.endswith(_DIVISION_ENDINGS):
+            continue
+        if not any(e.kind == KIND_FULL and e.level <= CITY for e in readings.upper):
+            continue
+        before = max((n.end for n in chain if n.end <= start), default=chain[0].end)
+        if gaps.between(before, start) == 0 or not any(text[i] in SEPARATORS for i in range(before, start)):
+            continue
+        followed = any(m[0] == end for m in mentions) or _ROAD_NEXT.match(text, end) is not None
+        if followed:
+            return (start, end)
+    return None
+
+
+def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
+    """Whether a premises word starts at ``at`` and is not itself the start of a road's name (机场路)."""
+    for length in gazetteer.premises_lengths:
+        if text[at : at + length] in gazetteer.premises_words:
+            return text[at + length : at + length + 1] not in _ROAD_SUFFIX_STARTS
+    return False
 
 
 def _word_at(text: str, at: int, words: frozenset[str], lengths: tuple[int, ...]) -> bool:
@@ -321,8 +354,12 @@ def _evidenced(
     end, before a separator, before another division's name or before a road (嘉善世纪大道). A bare short
     name run into other words (东方明珠花园8幢, 长岛之春) is only a guess.
     """
-    if any(not node.short or (node.start, node.end) in in_names for node in chain):
-        return True
+    for node in chain:
+        if (node.start, node.end) in in_names:
+            return True
+        # A retired name counts as written in full only with its suffix (襄樊市; 龙湖 alone is a word).
+        if not node.short and (node.entry.kind != KIND_HISTORICAL or text[node.end - 1] in _SUFFIX_CHARS):
+            return True
     for previous, node in zip(chain, chain[1:], strict=False):
         if gaps.between(previous.end, node.start) == 0:
             return True
@@ -761,8 +798,8 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         city = next((code for code in lineage if len(code) == 4), "")
         province = lineage[0][:2]
     for start, end, key, readings in others:
-        if _overlaps(start, end, taken):
-            continue
+        if _overlaps(start, end, taken) or (start, end) in result.in_names:
+            continue  # a name that starts a zone's (南京江北新区) says where the zone is only if it fits
         if at_county and (key in unlisted or key in _SEAT_NAMES):
             if result.unlisted_town is None and start >= last:
                 result.unlisted_town = (start, end)
@@ -782,9 +819,8 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             if (e.level < TOWN or key.endswith(_TOWN_ENDINGS)) and key not in _GENERIC_DISTRICT_NAMES
         ]
         leads = end <= first and gaps.between(end, first) == 0
-        if (official and (_touches(start, end, used, gaps) or inside)) or (
-            not official and (inside or leads)
-        ):
+        touches = _touches(start, end, used, gaps)
+        if (official and (touches or inside)) or (not official and (leads or (inside and touches))):
             best = min(official or entries, key=lambda e: e.level)
             taken.append((start, end))
             # Contradiction needs evidence on both sides: a township no unit of the chain's province has is

@@ -83,6 +83,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "“{name}”已于 {year} 年撤销，现分属：{options}。请写明现在的区县或所在街道。",
         "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
     ),
+    (ReasonCode.INCONSISTENT_HIERARCHY, "second"): (
+        "地址栏里有第二个地址（从“{name}”起）：退货地址只能写一个，请只保留{context}的地址或另一个。",
+        "The field holds a second address (from “{name}”): a return address must be one place; keep the one "
+        "in {context} or the other.",
+    ),
     (ReasonCode.UNKNOWN_REGION, "seat"): (
         "{county}在 2023 年区划表中没有“{name}”：这通常指县城所在的乡镇，请写明它的现行名称。",
         "{county} has no “{name}” in the 2023 table: the name usually means the county seat. Please write "

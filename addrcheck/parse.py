@@ -116,6 +116,17 @@ def parse(text: str, /) -> ParseResult:
         )
     for start, end in (*admin.repeats, *admin.placeholders):
         claimed[start:end] = [True] * (end - start)
+    if admin.second_address is not None:
+        start, end = admin.second_address
+        notes.append(
+            messages.reason(
+                ReasonCode.INCONSISTENT_HIERARCHY,
+                (start, end),
+                variant="second",
+                name=text[start:end],
+                context=_describe(components),
+            )
+        )
     for start, end in admin.unknown_towns:
         notes.append(
             messages.reason(ReasonCode.UNKNOWN_REGION, (start, end), severity=Severity.WARNING, name=text[start:end])

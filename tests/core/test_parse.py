@@ -129,11 +129,9 @@ def test_parse_rejects_non_str() -> None:
 @pytest.mark.parametrize(
     ("text", "town", "district"),
     [
-        (
-            "塘栖南茗苑3幢",
-            "塘栖镇",
-            "临平区",
-        ),  # a short township name no other place has, opening the address
+        # A short township name run into a compound's name is only a guess (UNCONFIRMED_REGION): 塘栖 may be
+        # where 南茗苑 is, or part of its name.
+        ("塘栖南茗苑3幢", None, None),
         # 四季 alone is one township (四季镇, 陕西), but here it starts 四季青, which three places have.
         ("四季青服装市场5号", None, None),
         # Right after its province, a short township name counts when no other township there has it...
