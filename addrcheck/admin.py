@@ -59,6 +59,8 @@ _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
 _ROAD_SUFFIX_STARTS = frozenset("路街道巷弄胡")
+_DIRECTIONS = frozenset("东西南北中")
+_NONE, _WEAK, _STRONG = 0, 1, 2  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
@@ -134,6 +136,7 @@ class AdminMatch:
         "chain",
         "conflicts",
         "in_names",
+        "in_premises",
         "placeholders",
         "repeats",
         "misnamed",
@@ -151,6 +154,9 @@ class AdminMatch:
         # Short names that start a zone's name (衢江经济开发区, 佛堂工业区): the zone lies in that division,
         # which is read from it, but the text stays the zone's.
         self.in_names: list[tuple[int, int]] = []
+        # Of those, the ones that start a compound's or a firm's name (东方明珠花园, 杭州萧山机场): no evidence
+        # by themselves, read only next to their parent.
+        self.in_premises: list[tuple[int, int]] = []
         # Townships written in full that the chain's province does not have (retired or renamed before the
         # table): unknown, a warning, not a contradiction.
         self.unknown_towns: list[tuple[int, int]] = []
@@ -255,10 +261,11 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         if not readings.has_full and key[-1] not in _SUFFIX_CHARS:
             if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
                 result.in_names.append((start, end))
-            elif _premises_at(text, end, gazetteer):
-                continue
-            elif _NUMBERED_AREA.match(text, end):
-                continue  # 朝晖八区, 柳青二区, 翠苑一区: a numbered part of a compound named after the place
+            elif _premises_at(text, end, gazetteer) or _NUMBERED_AREA.match(text, end):
+                # 朝晖八区, 柳青二区: a numbered part of a compound named after the place. Such a name is read
+                # only where its parent is written right before it (杭州萧山机场), and stays in the name.
+                result.in_names.append((start, end))
+                result.in_premises.append((start, end))
         elif key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
             continue  # 义乌市场, 路桥市场: the suffix starts the market's name
         mentions.append((start, end, key, readings))
@@ -296,8 +303,11 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
     ]
     _leading_town(result, mentions, gaps, gazetteer)
-    if not _evidenced(result.chain, text, mentions, gaps, result.in_names):
-        result.unconfirmed = [result.chain, *result.alternatives]
+    evidence = _evidence(result, text, mentions, gaps)
+    if evidence < _STRONG:
+        # Every reading runs into a compound's name (长安小区): nothing to confirm; else ask (东方明珠花园 is
+        # not marked, 长岛之春).
+        result.unconfirmed = [result.chain, *result.alternatives] if evidence == _WEAK else []
         result.chain, result.alternatives, result.repeats = [], [], []
         return result
     _find_conflicts(result, mentions, gaps, gazetteer)
@@ -331,7 +341,10 @@ def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     """Whether a premises word starts at ``at`` and is not itself the start of a road's name (机场路)."""
     for length in gazetteer.premises_lengths:
         if text[at : at + length] in gazetteer.premises_words:
-            return text[at + length : at + length + 1] not in _ROAD_SUFFIX_STARTS
+            after = text[at + length : at + length + 2]
+            return after[:1] not in _ROAD_SUFFIX_STARTS and not (
+                after[:1] in _DIRECTIONS and after[1:] in _ROAD_SUFFIX_STARTS
+            )
     return False
 
 
@@ -343,32 +356,46 @@ def _word_at(text: str, at: int, words: frozenset[str], lengths: tuple[int, ...]
     return False
 
 
-def _evidenced(
-    chain: list[Node], text: str, mentions: list[Mention], gaps: _Gaps, in_names: list[tuple[int, int]]
-) -> bool:
-    """Whether the text shows the chain is made of divisions, not of words that look like their names.
+def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps) -> int:
+    """How well the text shows the chain is made of divisions, not of words that look like their names:
+    _STRONG, _WEAK (a guess to confirm) or _NONE (every reading starts a compound's name).
 
-    Evidence: a name written in full or with a division suffix (婺城区, 义乌市, 余杭镇), or a retired name; a
-    short name that starts a zone's name (宁波高新区); a
-    parent and child next to each other (义乌稠城, 杭州西湖); or a bare short name that stands apart: at the
-    end, before a separator, before another division's name or before a road (嘉善世纪大道). A bare short
-    name run into other words (东方明珠花园8幢, 长岛之春) is only a guess.
+    Evidence: a name written in full or with a division suffix (婺城区, 义乌市, 余杭镇), or a retired name with
+    its suffix; a short name that starts a zone's name (宁波高新区); a parent and child next to each other
+    (义乌稠城, 杭州萧山机场); a province's or city's short name opening the address (杭州武林广场); or a bare
+    short name that stands apart: at the end, before a separator, another division's name or a road
+    (嘉善世纪大道). A bare short name run into other words (东方明珠花园, 长岛之春) is only a guess.
     """
-    for node in chain:
-        if (node.start, node.end) in in_names:
-            return True
+    chain = result.chain
+    in_premises = [(node.start, node.end) in result.in_premises for node in chain]
+    for node, named in zip(chain, in_premises, strict=True):
+        if named:
+            continue
+        if (node.start, node.end) in result.in_names:
+            return _STRONG
         # A retired name counts as written in full only with its suffix (襄樊市; 龙湖 alone is a word).
         if not node.short and (node.entry.kind != KIND_HISTORICAL or text[node.end - 1] in _SUFFIX_CHARS):
-            return True
+            return _STRONG
     for previous, node in zip(chain, chain[1:], strict=False):
         if gaps.between(previous.end, node.start) == 0:
-            return True
-    end = max(node.end for node in chain)
-    if end >= len(text) or text[end] in SEPARATORS:
-        return True
-    if any(m[0] == end for m in mentions):
-        return True
-    return _ROAD_NEXT.match(text, end) is not None
+            return _STRONG
+    if all(in_premises):
+        return _NONE
+    # Province and city short names are the usual way to open an address, and rarely start a compound's
+    # name except before a premises word (中山大学, handled above).
+    first = chain[0]
+    if first.entry.level <= CITY and not in_premises[0] and gaps.between(0, first.start) == 0:
+        return _STRONG
+    last = max(chain, key=lambda node: node.end)
+    end = last.end
+    if (last.start, end) not in result.in_premises and (
+        end >= len(text)
+        or text[end] in SEPARATORS
+        or any(m[0] == end for m in mentions)
+        or _ROAD_NEXT.match(text, end) is not None
+    ):
+        return _STRONG
+    return _WEAK
 
 
 def _next_to_the_divisions(result: AdminMatch, gaps: _Gaps) -> list[tuple[int, int]]:
