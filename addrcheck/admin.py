@@ -64,7 +64,8 @@ _NONE, _WEAK, _STRONG = 0, 1, 2  # evidence that a chain is made of divisions (_
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
-_ROAD_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:大道|大街|路|街|巷|胡同)")
+# One character and a suffix is more often the rest of a road named after the place (余杭塘路, 嘉陵江东街).
+_ROAD_NEXT = re.compile("[\u4e00-\u9fff]{2,4}?(?:大道|大街|路|街(?!道)|巷|胡同)")
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
@@ -259,6 +260,8 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
         # name is evidence for the division the zone lies in (宁波高新区).
         if not readings.has_full and key[-1] not in _SUFFIX_CHARS:
+            if _word_at(text, end - 1, gazetteer.zone_words, gazetteer.zone_lengths):
+                continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
             if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
                 result.in_names.append((start, end))
             elif _premises_at(text, end, gazetteer) or _NUMBERED_AREA.match(text, end):
@@ -273,7 +276,9 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         return result
     mentions = _drop_repeats(text, mentions, free, result)
     countyless = any(m[3].countyless for m in mentions)
-    suffixed = _suffixed(text, mentions, gazetteer, countyless=countyless)
+    suffixed = _suffixed(
+        text, [m for m in mentions if (m[0], m[1]) not in result.in_premises], gazetteer, countyless=countyless
+    )
     mentions = _drop_inner(mentions)
 
     present: set[str] = set()
@@ -616,7 +621,7 @@ def _suffixed_nodes(suffixed: list[SuffixedMention], present: set[str], gazettee
 
 def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
     nodes: list[Node] = []
-    for start, end, _, readings in mentions:
+    for start, end, key, readings in mentions:
         length = end - start
         for entry in readings.upper:
             nodes.append(Node(start, end, entry, _base_score(entry.kind, length)))
@@ -628,7 +633,9 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
         for code in present:
             for entry in readings.towns_under.get(code, ()):
                 chosen[entry.code] = entry
-        if len(readings.towns) <= _MAX_TOWN_READINGS:
+        # ...and only a township's name (镇, 街道...): NBS's farms, zones and bureaus at that level (农业局,
+        # 高校园区) are words in an address unless their county is named.
+        if len(readings.towns) <= _MAX_TOWN_READINGS and key.endswith(_TOWN_ENDINGS):
             for entry in readings.towns:
                 if entry.kind == KIND_FULL:
                     chosen.setdefault(entry.code, entry)
