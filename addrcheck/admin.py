@@ -65,7 +65,7 @@ _NONE, _WEAK, _STRONG = 0, 1, 2  # evidence that a chain is made of divisions (_
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
 # One character and a suffix is more often the rest of a road named after the place (余杭塘路, 嘉陵江东街).
-_ROAD_NEXT = re.compile("[\u4e00-\u9fff]{2,4}?(?:大道|大街|路|街(?!道)|巷|胡同)")
+_ROAD_NEXT = re.compile("([\u4e00-\u9fff]{1,4}?)[东西南北中]?(?:大道|大街|路|街(?!道)|巷|胡同)")
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
@@ -297,6 +297,12 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     # Readings nested in one another (深圳市龙华: 龙华区, or its 龙华街道) are not rivals: keep the larger.
     terminals = {c[-1].code for c in same}
     rivals = [c for c in same if not any(a in terminals for a in gazetteer.ancestors[c[-1].code])]
+    if len(rivals) > 1:
+        # 重庆市江北: 江北区, a child of the city, not 涪陵区's 江北街道 a level further down; a name right after
+        # its parent means the parent's own child.
+        skips = [_skipped_levels(c, gazetteer) for c in rivals]
+        fewest = min(skips)
+        rivals = [c for c, skipped in zip(rivals, skips, strict=True) if skipped == fewest]
     result.chain = rivals[0]
     result.alternatives = rivals[1:]
     for chain in chains:
@@ -336,10 +342,29 @@ def _second_address(
         before = max((n.end for n in chain if n.end <= start), default=chain[0].end)
         if gaps.between(before, start) == 0 or not any(text[i] in SEPARATORS for i in range(before, start)):
             continue
-        followed = any(m[0] == end for m in mentions) or _ROAD_NEXT.match(text, end) is not None
+        followed = any(m[0] == end for m in mentions) or _road_next(text, end)
         if followed:
             return (start, end)
     return None
+
+
+def _skipped_levels(chain: list[Node], gazetteer: Gazetteer) -> int:
+    """How many units between consecutive nodes of ``chain`` the text leaves out (a municipality's city
+    level, named like the municipality, does not count)."""
+    skipped = 0
+    for previous, node in zip(chain, chain[1:], strict=False):
+        ancestors = gazetteer.ancestors[node.code]
+        if previous.code in ancestors:
+            between = ancestors[ancestors.index(previous.code) + 1 :]
+            name = gazetteer.name_of[previous.code]
+            skipped += sum(1 for code in between if gazetteer.name_of[code] != name)
+    return skipped
+
+
+def _road_next(text: str, at: int) -> bool:
+    """Whether a road's name of two characters or more starts at ``at`` (嘉善世纪大道; not 嘉陵江东街)."""
+    match = _ROAD_NEXT.match(text, at)
+    return match is not None and len(match.group(1)) >= 2
 
 
 def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
@@ -397,7 +422,7 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
         end >= len(text)
         or text[end] in SEPARATORS
         or any(m[0] == end for m in mentions)
-        or _ROAD_NEXT.match(text, end) is not None
+        or _road_next(text, end)
     ):
         return _STRONG
     return _WEAK
