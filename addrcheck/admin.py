@@ -47,6 +47,8 @@ _ROAD_AFTER = re.compile(
 )
 # The characters a _ROAD_AFTER match can start with: the pattern is tried only after one of them.
 _ROAD_AFTER_STARTS = frozenset("东西南北中路街大巷胡道弄里0123456789一二三四五六七八九十")
+# Division names read per address at most, in text order: real addresses name fewer than ten.
+MAX_MENTIONS = 24
 # How many same-named townships a bare township name may stand for before it tells us nothing.
 _MAX_TOWN_READINGS = 4
 # A full name far from its parent still joins the chain (杭州电子科技大学...临安青山湖街道: the POI between
@@ -142,6 +144,7 @@ class AdminMatch:
         "repeats",
         "misnamed",
         "second_address",
+        "too_many",
         "unconfirmed",
         "unknown_towns",
         "unlisted_town",
@@ -166,6 +169,8 @@ class AdminMatch:
         self.misnamed: list[tuple[int, int, str]] = []
         # A second address in the same field (…6楼；工厂：云南省昆明市…): where it starts.
         self.second_address: tuple[int, int] | None = None
+        # How many division names the text held when it held more than MAX_MENTIONS (only those were read).
+        self.too_many = 0
         self.alternatives: list[list[Node]] = []  # other chains over the same text
         self.conflicts: list[Node] = []  # names the chain contradicts
         self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
@@ -245,7 +250,11 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             if blocked[i]:
                 free[i] = True
     mentions: list[Mention] = []
-    for start, end, key in gazetteer.find_names(text):
+    found = gazetteer.find_names(text)
+    if len(found) > 2 * MAX_MENTIONS:
+        result.too_many = len(found)
+        found = found[: 2 * MAX_MENTIONS]
+    for start, end, key in found:
         if blocked is not None and any(blocked[start:end]):
             continue
         readings = gazetteer.readings(key)
@@ -275,15 +284,27 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     if not mentions:
         return result
     mentions = _drop_repeats(text, mentions, free, result)
+    if result.repeats:
+        # ...and so is every name inside the copy (城关 in the second 城关镇).
+        mentions = [m for m in mentions if not any(s <= m[0] and m[1] <= e for s, e in result.repeats)]
+    if len(mentions) > MAX_MENTIONS:
+        # No address names this many divisions; reading them all would only cost time (a hostile paste).
+        result.too_many = len(mentions)
+        mentions = mentions[:MAX_MENTIONS]
     countyless = any(m[3].countyless for m in mentions)
-    suffixed = _suffixed(
-        text, [m for m in mentions if (m[0], m[1]) not in result.in_premises], gazetteer, countyless=countyless
-    )
-    mentions = _drop_inner(mentions)
-
+    outer = _drop_inner(mentions)
     present: set[str] = set()
-    for mention in mentions:
+    for mention in outer:
         present.update(mention[3].upper_scope)
+    suffixed = _suffixed(
+        text,
+        [m for m in mentions if (m[0], m[1]) not in result.in_premises],
+        gazetteer,
+        countyless=countyless,
+        present=present,
+    )
+    mentions = outer
+
     nodes = _nodes(mentions, present) + _suffixed_nodes(suffixed, present, gazetteer)
     nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
@@ -503,23 +524,28 @@ def _drop_repeats(
         for i in range(start, end):
             covered[i] = True
     kept: list[Mention] = []
+    # The last copy of each name, kept or repeated: a run of copies is checked link by link, not each
+    # against the first (linear in the run, not quadratic).
+    last_copy: dict[str, Mention] = {}
     for mention in mentions:
         start, end, key, readings = mention
-        same = nearest = None
+        nearest = None
+        same = last_copy.get(key)
+        if same is not None and same[1] > start:
+            same = None
         for previous in kept:
-            if previous[1] <= start:
-                if previous[2] == key:
-                    same = previous
-                if nearest is None or previous[1] > nearest[1]:
-                    nearest = previous
+            if previous[1] <= start and (nearest is None or previous[1] > nearest[1]):
+                nearest = previous
+        last_copy[key] = mention
         # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
         # ...unless it carries a township suffix (余杭区余杭镇: 余杭镇 is the township 余杭街道).
         town_next = bool(readings.towns) and _suffix_after(0, text, end) > 0
         # all() over a generator compiles to a loop; over a slice it would copy the slice first.
+        # A township pasted twice in a row (城关镇城关镇: only separators between) is a repeat as well.
         repeat = (
             not town_next
             and same is not None
-            and bool(readings.upper)
+            and (bool(readings.upper) or all(free[i] for i in range(same[1], start)))
             and all(covered[i] for i in range(same[1], start))
         )
         if (
@@ -545,8 +571,21 @@ def _drop_repeats(
     return kept
 
 
+def _in_context(towns: tuple[NameEntry, ...], readings: NameReadings, present: set[str]) -> list[NameEntry]:
+    """The township readings worth a node: all of a name few townships share, else only those whose county
+    or city is named (the rest would be dropped by _suffixed_nodes; 城关 has a hundred)."""
+    if len(readings.towns) <= _MAX_TOWN_READINGS:
+        return list(towns)
+    chosen: dict[str, NameEntry] = {}
+    for code in present:
+        for entry in readings.towns_under.get(code, ()):
+            chosen[entry.code] = entry
+    wanted = set(chosen)
+    return [entry for entry in towns if entry.code in wanted]
+
+
 def _suffixed(
-    text: str, mentions: list[Mention], gazetteer: Gazetteer, *, countyless: bool
+    text: str, mentions: list[Mention], gazetteer: Gazetteer, *, countyless: bool, present: set[str]
 ) -> list[SuffixedMention]:
     """Names written with a division suffix that is not their own: short names (余杭镇, 瓯北镇 for ...街道)
     and townships under their former suffix (新街镇 for 新街街道); ``countyless``: a city with no county
@@ -564,9 +603,11 @@ def _suffixed(
             for other in _TOWN_SUFFIXES:
                 renamed = gazetteer.readings(stem + other) if other != own_suffix else None
                 if renamed is not None:
-                    for entry in renamed.towns:
-                        if entry.kind == KIND_FULL:
-                            found.append((start, end, entry, len(renamed.towns), False, True))
+                    # Needs its county or city named, always: only those readings can become nodes.
+                    for code in sorted(present):
+                        for entry in renamed.towns_under.get(code, ()):
+                            if entry.kind == KIND_FULL:
+                                found.append((start, end, entry, len(renamed.towns), False, True))
         if countyless and key[-1] == "区":
             # 东莞市东城区, 中山市西区: a city with no county level has its townships written as 区 (东城街道,
             # 西区街道); read so only where the city is named (东城区 alone is Beijing's).
@@ -593,7 +634,7 @@ def _suffixed(
                 group = min(TOWN - entry.level, 2)
                 _add_suffixed(found, start, end, entry, lengths[group], written_as[group], namesakes)
         if lengths[0]:
-            for entry in readings.towns:
+            for entry in _in_context(readings.towns, readings, present):
                 if entry.kind == KIND_ALIAS:
                     _add_suffixed(found, start, end, entry, lengths[0], written_as[0], namesakes)
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).

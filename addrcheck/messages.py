@@ -70,6 +70,10 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "The address contains {count} invisible character(s) (zero-width spaces, direction controls; from "
         "position {position}); they were removed from the normalised address.",
     ),
+    ReasonCode.TOO_MANY_NAMES: (
+        "地址中有 {count} 个行政区划名称，只读取了前 {limit} 个：请只写一个地址。",
+        "The address holds {count} division names; only the first {limit} were read. Write one address only.",
+    ),
     ReasonCode.UNRESOLVED_TEXT: (
         "无法识别“{text}”。",
         "Could not place “{text}”.",

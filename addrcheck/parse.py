@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from addrcheck import messages
-from addrcheck.admin import AdminMatch, match_admin
+from addrcheck.admin import MAX_MENTIONS, AdminMatch, match_admin
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
 from addrcheck.models import (
@@ -116,6 +116,12 @@ def parse(text: str, /) -> ParseResult:
         )
     for start, end in (*admin.repeats, *admin.placeholders):
         claimed[start:end] = [True] * (end - start)
+    if admin.too_many:
+        notes.append(
+            messages.reason(
+                ReasonCode.TOO_MANY_NAMES, severity=Severity.WARNING, count=admin.too_many, limit=MAX_MENTIONS
+            )
+        )
     if admin.second_address is not None:
         start, end = admin.second_address
         notes.append(
