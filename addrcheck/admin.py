@@ -62,7 +62,11 @@ _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
 _ROAD_SUFFIX_STARTS = frozenset("路街道巷弄胡")
 _DIRECTIONS = frozenset("东西南北中")
-_NONE, _WEAK, _STRONG = 0, 1, 2  # evidence that a chain is made of divisions (_evidence)
+_NONE, _WEAK, _STRONG = 0, 1, 2
+# A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
+_DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
+# Street text before the divisions: a road or a door number (中兴路宁波市公安局).
+_STREET_BEFORE = re.compile("(?:路|街(?!道)|大道|巷|弄|号)")  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
@@ -343,7 +347,8 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         result.chain, result.alternatives, result.repeats = [], [], []
         return result
     _find_conflicts(result, mentions, gaps, gazetteer)
-    result.repeats = _next_to_the_divisions(result, gaps)
+    _names_run_on(result, text, gaps)
+    result.repeats = _next_to_the_divisions(result, text, gaps)
     result.second_address = _second_address(result, text, mentions, gaps)
     return result
 
@@ -439,19 +444,42 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
         return _STRONG
     last = max(chain, key=lambda node: node.end)
     end = last.end
-    if (last.start, end) not in result.in_premises and (
-        end >= len(text)
-        or text[end] in SEPARATORS
-        or any(m[0] == end for m in mentions)
-        or _road_next(text, end)
-    ):
+    if (last.start, end) not in result.in_premises and _stands_apart(text, end):
         return _STRONG
     return _WEAK
 
 
-def _next_to_the_divisions(result: AdminMatch, gaps: _Gaps) -> list[tuple[int, int]]:
+def _stands_apart(text: str, at: int) -> bool:
+    """Whether the text at ``at`` starts a new part: the end, a separator, a number, a road's or a township's
+    or village's name; not the rest of a word (杭州四季青面料市场: 四季青 runs into the market's name)."""
+    return (
+        at >= len(text)
+        or text[at] in SEPARATORS
+        or text[at].isdigit()
+        or _road_next(text, at)
+        or _DIVISION_NEXT.match(text, at) is not None
+    )
+
+
+def _names_run_on(result: AdminMatch, text: str, gaps: _Gaps) -> None:
+    """Division names that run into another name are read but stay in the text (``in_names``): the short
+    name a chain ends on (杭州四季青面料市场, 温州市鹿城双屿鞋都), and a whole chain written after a road that
+    runs into a name (中兴路宁波市公安局, 国贸路0000号嘉兴市毛衫业大楼)."""
+    chain = result.chain
+    last = max(chain, key=lambda node: node.end)
+    if _stands_apart(text, last.end):
+        return
+    first = min(chain, key=lambda node: node.start)
+    if gaps.between(0, first.start) and _STREET_BEFORE.search(text, 0, first.start):
+        result.in_names.extend((node.start, node.end) for node in chain)
+    elif len(chain) > 1 and last.short:
+        result.in_names.append((last.start, last.end))
+
+
+def _next_to_the_divisions(result: AdminMatch, text: str, gaps: _Gaps) -> list[tuple[int, int]]:
     """The repeats to leave out of the address: those among or next to the divisions (浙江省浙江省,
-    宝安区深圳). A division's name further on is part of another name (…100号金华市第一人民医院) and stays."""
+    宝安区深圳), and after them only where they stand apart. A division's name further on, or one that runs
+    into a name (顾山镇江阴市顾山中学), is part of another name (…100号金华市第一人民医院) and stays."""
     last = result.end
     kept = [r for r in result.repeats if r[1] <= last]
     spans = [(n.start, n.end) for n in result.chain] + kept
@@ -460,7 +488,8 @@ def _next_to_the_divisions(result: AdminMatch, gaps: _Gaps) -> list[tuple[int, i
     while grew and rest:
         grew = False
         for span in list(rest):
-            if _touches(span[0], span[1], spans, gaps):
+            apart = _stands_apart(text, span[1]) or any(s == span[1] for s, _ in rest if s != span[0])
+            if apart and _touches(span[0], span[1], spans, gaps):
                 kept.append(span)
                 spans.append(span)
                 rest.remove(span)
