@@ -66,7 +66,7 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 # A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
 _DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
 # Street text before the divisions: a road or a door number (中兴路宁波市公安局).
-_STREET_BEFORE = re.compile("(?:路|街(?!道)|大道|巷|弄|号)")  # evidence that a chain is made of divisions (_evidence)
+_STREET_BEFORE = re.compile("(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)")  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
@@ -77,7 +77,7 @@ _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区�
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
 # Districts named by a word any town uses for a part of itself.
 _GENERIC_DISTRICT_NAMES = frozenset(
-    {"城区", "新城区", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
+    {"城区", "新城区", "新城", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
 )
 # What people call a county's seat town, whatever its official name.
 _SEAT_NAMES = frozenset({"城关镇", "城关街道", "城关乡"})
@@ -435,8 +435,8 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     for previous, node in zip(chain, chain[1:], strict=False):
         if gaps.between(previous.end, node.start) == 0:
             return _STRONG
-    if all(in_premises):
-        return _NONE
+    if all(in_premises) or (len(chain) == 1 and text[chain[0].start : chain[0].end] in _GENERIC_DISTRICT_NAMES):
+        return _NONE  # 长安小区; 世纪新城-西区 (a district named by a generic word, alone, names nothing)
     # Province and city short names are the usual way to open an address, and rarely start a compound's
     # name except before a premises word (中山大学, handled above).
     first = chain[0]
@@ -464,7 +464,7 @@ def _stands_apart(text: str, at: int) -> bool:
 def _names_run_on(result: AdminMatch, text: str, gaps: _Gaps) -> None:
     """Division names that run into another name are read but stay in the text (``in_names``): the short
     name a chain ends on (杭州四季青面料市场, 温州市鹿城双屿鞋都), and a whole chain written after a road that
-    runs into a name (中兴路宁波市公安局, 国贸路0000号嘉兴市毛衫业大楼)."""
+    runs into a name (中兴路宁波市公安局, 国贸路0000号嘉兴市毛衫业大楼). 杭州新天地 is 杭州市 and 杭州新天地."""
     chain = result.chain
     last = max(chain, key=lambda node: node.end)
     if _stands_apart(text, last.end):
@@ -472,7 +472,7 @@ def _names_run_on(result: AdminMatch, text: str, gaps: _Gaps) -> None:
     first = min(chain, key=lambda node: node.start)
     if gaps.between(0, first.start) and _STREET_BEFORE.search(text, 0, first.start):
         result.in_names.extend((node.start, node.end) for node in chain)
-    elif len(chain) > 1 and last.short:
+    elif last.short:
         result.in_names.append((last.start, last.end))
 
 
