@@ -144,6 +144,7 @@ class AdminMatch:
         "conflicts",
         "in_names",
         "in_premises",
+        "in_zones",
         "placeholders",
         "repeats",
         "misnamed",
@@ -165,6 +166,8 @@ class AdminMatch:
         # Of those, the ones that start a compound's or a firm's name (东方明珠花园, 杭州萧山机场): no evidence
         # by themselves, read only next to their parent.
         self.in_premises: list[tuple[int, int]] = []
+        # ...and the ones that start a zone's name but have several readings (东洲工业园区).
+        self.in_zones: list[tuple[int, int]] = []
         # Townships written in full that the chain's province does not have (retired or renamed before the
         # table): unknown, a warning, not a contradiction.
         self.unknown_towns: list[tuple[int, int]] = []
@@ -276,7 +279,11 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             if _word_at(text, end - 1, gazetteer.zone_words, gazetteer.zone_lengths):
                 continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
             if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
+                # Evidence only from a name that means one place (衢江经济开发区); 东洲工业园区 may be 抚顺's
+                # 东洲区 or 富阳's 东洲街道: a guess to confirm unless its parent is written.
                 result.in_names.append((start, end))
+                if len(readings.codes) > 1:
+                    result.in_zones.append((start, end))
             elif _premises_at(text, end, gazetteer) or _NUMBERED_AREA.match(text, end):
                 # 朝晖八区, 柳青二区: a numbered part of a compound named after the place. Such a name is read
                 # only where its parent is written right before it (杭州萧山机场), and stays in the name.
@@ -425,12 +432,15 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     chain = result.chain
     in_premises = [(node.start, node.end) in result.in_premises for node in chain]
     for node, named in zip(chain, in_premises, strict=True):
-        if named:
+        if named or (node.start, node.end) in result.in_zones:
             continue
         if (node.start, node.end) in result.in_names:
             return _STRONG
-        # A retired name counts as written in full only with its suffix (襄樊市; 龙湖 alone is a word).
-        if not node.short and (node.entry.kind != KIND_HISTORICAL or text[node.end - 1] in _SUFFIX_CHARS):
+        # A retired or transferred name counts as written in full only with its suffix (襄樊市; 龙湖 alone is a
+        # word).
+        if not node.short and (
+            node.entry.kind not in (KIND_HISTORICAL, KIND_TRANSFER) or text[node.end - 1] in _SUFFIX_CHARS
+        ):
             return _STRONG
     for previous, node in zip(chain, chain[1:], strict=False):
         if gaps.between(previous.end, node.start) == 0:
