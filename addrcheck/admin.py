@@ -65,6 +65,8 @@ _DIRECTIONS = frozenset("东西南北中")
 _NONE, _WEAK, _STRONG = 0, 1, 2
 # A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
 _DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
+# What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
+_ADDRESS_LABEL = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
 # Street text before the divisions: a road or a door number (中兴路宁波市公安局).
 _STREET_BEFORE = re.compile("(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)")  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
@@ -363,20 +365,27 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
 def _second_address(
     result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps
 ) -> tuple[int, int] | None:
-    """Where a second address starts: past street text and a separator (；、: or a space) after the first
-    divisions, a province or city written in full with a division or a road right after it (工厂：云南省
-    昆明市…, 、福州市五一路…). A lone name further on is part of another name (…100号金华市第一人民医院)."""
+    """Where another address starts, before or after the one read: past street text and a separator (；、:
+    or a space), a province or city with a division or a road right after it (…22楼；广东省佛山市…, 工厂地址:
+    杭州余杭…, 、福州市五一路…). A lone name further on is part of another name (…100号金华市第一人民医院)."""
     chain = result.chain
+    first = min(node.start for node in chain)
+    spans = [(node.start, node.end) for node in chain]
     for start, end, key, readings in mentions:
-        if start < chain[0].end or not readings.has_full or not key.endswith(_DIVISION_ENDINGS):
+        if _overlaps(start, end, spans) or not any(e.level <= CITY for e in readings.upper):
             continue
-        if not any(e.kind == KIND_FULL and e.level <= CITY for e in readings.upper):
+        if end <= first:
+            between = (end, first)
+        else:
+            between = (max((e for _, e in spans if e <= start), default=first), start)
+        if gaps.between(*between) == 0 or not any(text[i] in SEPARATORS for i in range(*between)):
             continue
-        before = max((n.end for n in chain if n.end <= start), default=chain[0].end)
-        if gaps.between(before, start) == 0 or not any(text[i] in SEPARATORS for i in range(before, start)):
+        official = readings.has_full and key.endswith(_DIVISION_ENDINGS)
+        # Short names start one only after a label (工厂地址:杭州余杭…); elsewhere they are a firm's name
+        # (…0号杭州富阳和顺门业有限公司).
+        if not official and _ADDRESS_LABEL.search(text, max(0, start - 8), start) is None:
             continue
-        followed = any(m[0] == end for m in mentions) or _road_next(text, end)
-        if followed:
+        if any(m[0] == end for m in mentions) or (official and _road_next(text, end)):
             return (start, end)
     return None
 
