@@ -154,6 +154,7 @@ class AdminMatch:
         "too_many",
         "unconfirmed",
         "unknown_towns",
+        "unlisted_zone",
         "unlisted_town",
     )
 
@@ -173,6 +174,9 @@ class AdminMatch:
         # Townships written in full that the chain's province does not have (retired or renamed before the
         # table): unknown, a warning, not a contradiction.
         self.unknown_towns: list[tuple[int, int]] = []
+        # A functional zone right after the city that NBS does not list as a county (成都市高新区): the county
+        # level as written, without a code.
+        self.unlisted_zone: tuple[int, int] | None = None
         # A county name unknown under the chain's city that starts the name of exactly one of its counties
         # (南京市雨花区: 雨花台区): start, end and the county it may mean, to confirm.
         self.misnamed: list[tuple[int, int, str]] = []
@@ -277,7 +281,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
         # name is evidence for the division the zone lies in (宁波高新区).
-        if not readings.has_full and key[-1] not in _SUFFIX_CHARS:
+        if not readings.has_full and not key.endswith(_DIVISION_ENDINGS):
             if _word_at(text, end - 1, gazetteer.zone_words, gazetteer.zone_lengths):
                 continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
             if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
@@ -291,7 +295,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
                 # only where its parent is written right before it (杭州萧山机场), and stays in the name.
                 result.in_names.append((start, end))
                 result.in_premises.append((start, end))
-        elif key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
+        elif key.endswith(_DIVISION_ENDINGS) and _premises_at(text, end - 1, gazetteer):
             continue  # 义乌市场, 路桥市场: the suffix starts the market's name
         mentions.append((start, end, key, readings))
     if not mentions:
@@ -348,6 +352,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
     ]
     _leading_town(result, mentions, gaps, gazetteer)
+    _zone_after_city(result, text, gazetteer)
     evidence = _evidence(result, text, mentions, gaps)
     if evidence < _STRONG:
         # Every reading runs into a compound's name (长安小区): nothing to confirm; else ask (东方明珠花园 is
@@ -503,12 +508,17 @@ def _next_to_the_divisions(result: AdminMatch, text: str, gaps: _Gaps) -> list[t
     kept = [r for r in result.repeats if r[1] <= last]
     spans = [(n.start, n.end) for n in result.chain] + kept
     rest = [r for r in result.repeats if r[1] > last]
+    # Right to left: a repeat stands apart if the text after it does, or another that does follows it.
+    apart: set[tuple[int, int]] = set()
+    for span in sorted(rest, reverse=True):
+        if _stands_apart(text, span[1]) or any(other[0] == span[1] for other in apart):
+            apart.add(span)
+    rest = [span for span in rest if span in apart]
     grew = True
     while grew and rest:
         grew = False
         for span in list(rest):
-            apart = _stands_apart(text, span[1]) or any(s == span[1] for s, _ in rest if s != span[0])
-            if apart and _touches(span[0], span[1], spans, gaps):
+            if _touches(span[0], span[1], spans, gaps):
                 kept.append(span)
                 spans.append(span)
                 rest.remove(span)
@@ -864,6 +874,60 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
     return chains
 
 
+def _zone_after_city(result: AdminMatch, text: str, gazetteer: Gazetteer) -> None:
+    """<city> + a zone's word (郑州航空港区, 苏州市工业园区, 成都市高新区): the county-level zone NBS lists under
+    the city whose name holds the word's characters in order (郑州航空港经济综合实验区), when exactly one
+    does; else a zone NBS does not list, which people and couriers use as the district: kept as written."""
+    chain = result.chain
+    last = chain[-1]
+    if last.entry.level != CITY or result.alternatives:
+        return
+    at = last.end
+    word = ""
+    for length in gazetteer.zone_lengths:
+        if text[at : at + length] in gazetteer.zone_words:
+            word = text[at : at + length]
+            break
+    if not word:
+        return
+    zones = [
+        code
+        for code in gazetteer.children.get(last.code, ())
+        if len(code) == 6 and code[4] == "7" and _in_order(word, gazetteer.name_of[code])
+    ]
+    if len(zones) == 1:
+        chain.append(Node(at, at + len(word), NameEntry(zones[0], DISTRICT, KIND_ALIAS), 0.0, suffixed=True))
+        if (last.start, last.end) in result.in_names:
+            result.in_names.remove((last.start, last.end))  # 石家庄高新区: the city, then its zone
+    elif not zones:
+        # 台州经济开发区: run into the city's short name, the zone's name includes it (the city is read from it).
+        start = last.start if (last.start, last.end) in result.in_names else at
+        result.unlisted_zone = (start, at + len(word))
+
+
+def _in_order(word: str, name: str) -> bool:
+    """Whether the characters of ``word`` occur in ``name`` in order (高新区 in 保定高新技术产业开发区)."""
+    position = 0
+    for char in word:
+        position = name.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _seat_before_county(seat: NameEntry, end: int, chain: list[Node], gazetteer: Gazetteer) -> bool:
+    """凯里市黄平县: a prefecture's seat written before another county of the prefecture names the prefecture.
+    The seat of an autonomous prefecture, league or 地区 is the county-level city NBS lists first (code X01;
+    a prefecture-level city's X01 is its placeholder 市辖区, so it has none)."""
+    if not seat.code.endswith("01") or not gazetteer.name_of[seat.code].endswith("市"):
+        return False
+    prefecture = gazetteer.parent_of[seat.code]
+    return any(
+        node.start >= end and node.entry.level >= DISTRICT and prefecture in gazetteer.ancestors[node.code]
+        for node in chain
+    )
+
+
 def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:
     """The one county of ``city`` whose name starts with ``key`` less its suffix (雨花区 -> 雨花台区), or ""."""
     stem = key[:-1]
@@ -976,6 +1040,9 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             # the city's counties is a colloquial or clipped form (南京市雨花区), not another city's county.
             if official and best.level == TOWN and not any(e.code[:2] == province for e in readings.towns):
                 result.unknown_towns.append((start, end))
+                continue
+            if official and best.level == DISTRICT and _seat_before_county(best, end, chain, gazetteer):
+                result.repeats.append((start, end))
                 continue
             if official and best.level == DISTRICT and city:
                 meant = _county_starting(key, city, gazetteer)

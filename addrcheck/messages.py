@@ -92,6 +92,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "The field holds a second address (from “{name}”): a return address must be one place; keep the one "
         "in {context} or the other.",
     ),
+    (ReasonCode.UNKNOWN_REGION, "zone"): (
+        "“{name}”是{city}的功能区，不是 2023 年区划表中的区县：已按区县级处理，没有代码；如知道所在的区县，请写明。",
+        "“{name}” is a functional zone of {city}, not a county in the 2023 table: read as the county level, "
+        "without a code. Name the county if you know it.",
+    ),
     (ReasonCode.UNKNOWN_REGION, "seat"): (
         "{county}在 2023 年区划表中没有“{name}”：这通常指县城所在的乡镇，请写明它的现行名称。",
         "{county} has no “{name}” in the 2023 table: the name usually means the county seat. Please write "

@@ -133,6 +133,21 @@ def parse(text: str, /) -> ParseResult:
                 context=_describe(components),
             )
         )
+    if admin.unlisted_zone is not None and "district" not in components:
+        # 成都市高新区: a zone NBS does not list, which people use as the district; as written, without a code.
+        start, end = admin.unlisted_zone
+        components["district"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
+        claimed[start:end] = [True] * (end - start)
+        notes.append(
+            messages.reason(
+                ReasonCode.UNKNOWN_REGION,
+                (start, end),
+                severity=Severity.WARNING,
+                variant="zone",
+                name=text[start:end],
+                city=components["city"].value if "city" in components else "",
+            )
+        )
     for start, end in admin.unknown_towns:
         notes.append(
             messages.reason(ReasonCode.UNKNOWN_REGION, (start, end), severity=Severity.WARNING, name=text[start:end])

@@ -162,8 +162,9 @@ def test_parse_rejects_non_str() -> None:
         # A long POI between the city and the township (the university's name opens with 杭州).
         ("杭州电子科技大学信息工程学院临安青山湖街道胜联路8号", "青山湖街道", "临安区"),
         ("北京市朝阳区南磨房百子湾路16号", "南磨房地区", "朝阳区"),  # Beijing's 地区 townships, written short
-        # NBS has townships called 经济开发区 and 工业园区: in an address such words are a zone, not them.
-        ("台州经济开发区东环大道8号", None, None),
+        # NBS has townships called 经济开发区 and 工业园区: in an address such words are a zone, not them; one
+        # NBS does not list, after its city, is the county level as written (with an UNKNOWN_REGION warning).
+        ("台州经济开发区东环大道8号", None, "台州经济开发区"),
         # A township of a city with no county level, written with 区; without the city, 东城区 is Beijing's.
         ("东莞市南城区宏图路100号", "南城街道", None),
         ("东城区东直门南大街1号", None, "东城区"),
