@@ -78,6 +78,7 @@ _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
 # Districts named by a word any town uses for a part of itself.
+_ZONE_ENDINGS = ("新区", "开发区", "园区", "工业区", "管理区", "实验区", "示范区")
 _GENERIC_DISTRICT_NAMES = frozenset(
     {"城区", "新城区", "新城", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
 )
@@ -374,6 +375,16 @@ def _second_address(
     or a space), a province or city with a division or a road right after it (…22楼；广东省佛山市…, 工厂地址:
     杭州余杭…, 、福州市五一路…). A lone name further on is part of another name (…100号金华市第一人民医院)."""
     chain = result.chain
+    # Within the chain: a province or city taken up again after street text and a separator (上海市浦东新区
+    # …25层；上海市闵行区…: the chain ran on into the second address).
+    for previous, node in zip(chain, chain[1:], strict=False):
+        if (
+            node.entry.level <= CITY
+            and node.start > previous.end
+            and gaps.between(previous.end, node.start)
+            and any(text[i] in SEPARATORS for i in range(previous.end, node.start))
+        ):
+            return (node.start, node.end)
     first = min(node.start for node in chain)
     spans = [(node.start, node.end) for node in chain]
     for start, end, key, readings in mentions:
@@ -444,7 +455,15 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     (嘉善世纪大道). A bare short name run into other words (东方明珠花园, 长岛之春) is only a guess.
     """
     chain = result.chain
+    if len(chain) == 1 and text[chain[0].start : chain[0].end] in _GENERIC_DISTRICT_NAMES:
+        return _NONE  # 世纪新城-西区: a district named by a generic word, alone, names nothing
     in_premises = [(node.start, node.end) in result.in_premises for node in chain]
+    # Retired or transferred names without their suffix (龙湖, 城西) are no more than short names, and
+    # less: alone they are never taken.
+    bare_old = all(
+        node.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER) and text[node.end - 1] not in _SUFFIX_CHARS
+        for node in chain
+    )
     for node, named in zip(chain, in_premises, strict=True):
         if named or (node.start, node.end) in result.in_zones:
             continue
@@ -459,8 +478,10 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     for previous, node in zip(chain, chain[1:], strict=False):
         if gaps.between(previous.end, node.start) == 0:
             return _STRONG
-    if all(in_premises) or (len(chain) == 1 and text[chain[0].start : chain[0].end] in _GENERIC_DISTRICT_NAMES):
-        return _NONE  # 长安小区; 世纪新城-西区 (a district named by a generic word, alone, names nothing)
+    if all(in_premises):
+        return _NONE  # 长安小区
+    if bare_old:
+        return _WEAK
     # Province and city short names are the usual way to open an address, and rarely start a compound's
     # name except before a premises word (中山大学, handled above).
     first = chain[0]
@@ -1010,8 +1031,14 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         city = next((code for code in lineage if len(code) == 4), "")
         province = lineage[0][:2]
     for start, end, key, readings in others:
-        if _overlaps(start, end, taken) or (start, end) in result.in_names:
-            continue  # a name that starts a zone's (南京江北新区) says where the zone is only if it fits
+        if (
+            _overlaps(start, end, taken)
+            or (start, end) in result.in_names
+            or (key.endswith(_ZONE_ENDINGS) and not any(code[:2] == province for code in readings.codes))
+        ):
+            # A name that starts a zone's (南京江北新区) says where the zone is only if it fits; a zone's own
+            # name from another province (利津县滨海新区: a local zone, 天津's 滨海新区) contradicts nothing.
+            continue
         if at_county and (key in unlisted or key in _SEAT_NAMES):
             if result.unlisted_town is None and start >= last:
                 result.unlisted_town = (start, end)
@@ -1032,7 +1059,11 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
         ]
         leads = end <= first and gaps.between(end, first) == 0
         touches = _touches(start, end, used, gaps)
-        if (official and (touches or inside)) or (not official and (leads or (inside and touches))):
+        # A short name contradicts only as a province's, city's or county's: a township's short name (大坪,
+        # 新桥: dozens each) is as likely a word.
+        if (official and (touches or inside)) or (
+            not official and bool(readings.upper) and (leads or (inside and touches))
+        ):
             best = min(official or entries, key=lambda e: e.level)
             taken.append((start, end))
             # Contradiction needs evidence on both sides: a township no unit of the chain's province has is
