@@ -314,9 +314,10 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     present: set[str] = set()
     for mention in outer:
         present.update(mention[3].upper_scope)
+    # A premises or zone word after a name is no suffix of it (福田市场, 江北新区).
     suffixed = _suffixed(
         text,
-        [m for m in mentions if (m[0], m[1]) not in result.in_premises],
+        [m for m in mentions if (m[0], m[1]) not in result.in_names],
         gazetteer,
         countyless=countyless,
         present=present,
@@ -362,6 +363,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         result.chain, result.alternatives, result.repeats = [], [], []
         return result
     _find_conflicts(result, mentions, gaps, gazetteer)
+    _clipped_county_after_city(result, gazetteer)
     _names_run_on(result, text, gaps)
     result.repeats = _next_to_the_divisions(result, text, gaps)
     result.second_address = _second_address(result, text, mentions, gaps)
@@ -512,8 +514,8 @@ def _names_run_on(result: AdminMatch, text: str, gaps: _Gaps) -> None:
     runs into a name (中兴路宁波市公安局, 国贸路0000号嘉兴市毛衫业大楼). 杭州新天地 is 杭州市 and 杭州新天地."""
     chain = result.chain
     last = max(chain, key=lambda node: node.end)
-    if _stands_apart(text, last.end):
-        return
+    if _stands_apart(text, last.end) or any(start == last.end for start, _, _ in result.misnamed):
+        return  # (南京雨花区: a county's name follows, if a clipped one)
     first = min(chain, key=lambda node: node.start)
     if gaps.between(0, first.start) and _STREET_BEFORE.search(text, 0, first.start):
         result.in_names.extend((node.start, node.end) for node in chain)
@@ -949,6 +951,22 @@ def _seat_before_county(seat: NameEntry, end: int, chain: list[Node], gazetteer:
     )
 
 
+def _clipped_county_after_city(result: AdminMatch, gazetteer: Gazetteer) -> None:
+    """南京雨花区: the chain took another city's county (长沙市雨花区) written in full, and the city before it
+    contradicts it; when one county of that city starts with the name (雨花台区), the city is the reading
+    and the county is a clipped form to confirm."""
+    chain, conflicts = result.chain, result.conflicts
+    if len(chain) != 1 or len(conflicts) != 1 or chain[0].entry.level != DISTRICT:
+        return
+    city, county = conflicts[0], chain[0]
+    if city.entry.level != CITY or city.end > county.start:
+        return
+    meant = _county_starting(gazetteer.name_of[county.code], city.code, gazetteer)
+    if meant:
+        result.chain, result.conflicts = [city], []
+        result.misnamed.append((county.start, county.end, meant))
+
+
 def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:
     """The one county of ``city`` whose name starts with ``key`` less its suffix (雨花区 -> 雨花台区), or ""."""
     stem = key[:-1]
@@ -1035,9 +1053,11 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             _overlaps(start, end, taken)
             or (start, end) in result.in_names
             or (key.endswith(_ZONE_ENDINGS) and not any(code[:2] == province for code in readings.codes))
+            or key in _GENERIC_DISTRICT_NAMES
         ):
             # A name that starts a zone's (南京江北新区) says where the zone is only if it fits; a zone's own
-            # name from another province (利津县滨海新区: a local zone, 天津's 滨海新区) contradicts nothing.
+            # name from another province (利津县滨海新区: a local zone, 天津's 滨海新区) contradicts nothing,
+            # nor a district named by a generic word (城区 in 揭阳市蓝城区, 西区).
             continue
         if at_county and (key in unlisted or key in _SEAT_NAMES):
             if result.unlisted_town is None and start >= last:
@@ -1074,6 +1094,15 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
                 continue
             if official and best.level == DISTRICT and _seat_before_county(best, end, chain, gazetteer):
                 result.repeats.append((start, end))
+                continue
+            retired = gazetteer.retired_in_city.get(city, {}).get(key) if city else None
+            if retired is not None and best.level == DISTRICT and chain[-1].entry.level == CITY and start >= last:
+                # 邢台市桥西区: the city's own county of that name, retired (信都区 since 2020), not 石家庄's.
+                codes, year = retired
+                nodes = [Node(start, end, NameEntry(code, DISTRICT, KIND_HISTORICAL, year), 0.0) for code in codes]
+                result.alternatives = [[*chain, node] for node in nodes[1:]]
+                chain.append(nodes[0])
+                used.append((start, end))
                 continue
             if official and best.level == DISTRICT and city:
                 meant = _county_starting(key, city, gazetteer)
