@@ -30,10 +30,14 @@ _NUMX = f"{_NUM}(?:(?:-+|之)[0-9]+)*"
 # What may lead a door or building number: a block letter (A12栋, A-3栋), not the end of a longer code
 # (中天AAA00座), or, on a road, a heavenly stem (樱花东街甲8号; 八甲000号 is a place, then a number).
 _NUMBER_PREFIX = "(?:(?<![A-Z])[A-Z]{1,2}-?|(?<=[路街巷道弄里])[甲乙丙丁])"
+_FLOOR_NUM = f"(?:[0-9]{{1,2}}|[{CHINESE_NUMERAL}]+)"
 _NOT_NUMBER_WORD = "(?!楼|栋|幢|单元|层|室)"
 # Words after a bare number that make it a quantity, a date or the number of another part (3公里, 2023年,
 # 00区, 5路公交, 2支弄), never a door number by itself.
 _NOT_A_DOOR_AFTER = "号弄號楼栋幢座院层室房单元期区街路巷道组队社门户铺间位台床馆库厂站车年月日时点分秒米元个人只件次天周公里支摊"
+# What joins the numbers of a list or a range (12、14号, 12—16号, 12-~16号): the first is not a door number
+# by itself, the list is read as written.
+_LIST_GAP = "[、,，~～—–-]+"
 # A dashed date (2023-05-01) is not a door number.
 _DATE = "(?:19|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9](?![0-9])"
 # A name character that does not close another part: a community or zone name never runs across a road
@@ -102,15 +106,17 @@ _PATTERNS: tuple[_Part, ...] = (
     ),
     _Part(
         "building",
-        f"(?:{_NUMBER_PREFIX}?{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))",
+        f"(?:(?:第|{_NUMBER_PREFIX})?{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))"
+        # A wing named by its side (大厦东楼, 南幢), where no name goes on after it.
+        f"|[东西南北](?:楼|幢|栋|座)(?![{_HAN}])",
         "楼栋幢座院#",
-        _PREFIXED_NUMBER,
+        _PREFIXED_NUMBER | frozenset("第东西南北"),
     ),
     _Part("unit", f"[A-Z]{{0,2}}{_NUM}单元|[A-Z]单元", "元", _NUMBER_OR_LETTER),
-    # A floor range (3-5层, A座2-3楼) is one floor part.
+    # A floor range (3-5层, A座2-3楼) is one floor part; 478-3楼 is a door number and a floor.
     _Part(
         "floor",
-        f"(?:{_NUM}|[A-Z]?[0-9]+)(?:-{_NUM})?(?:楼层|层|楼|F)(?![0-9]*号)",
+        f"(?:(?<![0-9]){_FLOOR_NUM}-{_FLOOR_NUM}|{_NUM}|[A-Z]?[0-9]+)(?:楼层|层|楼|F)(?![0-9]*号)",
         "层楼F",
         _NUMBER_OR_LETTER,
     ),
@@ -124,12 +130,13 @@ _PATTERNS: tuple[_Part, ...] = (
         tail=6,
     ),
     # Numbers with no closing word, one to three joined by dashes: 文三路478, 解放路218-6, 小区3-2-501,
-    # 长平路88华星大楼; not when one or two characters follow (8服饰, 12好: a shop's name, a typo).
+    # 长平路88华星大楼; not when one or two characters follow (8服饰, 12好: a shop's name, a typo), nor
+    # at the head of a list of numbers.
     # Which parts they are depends on what they follow (see _read_number_run).
     _Part(
         _NUMBER_RUN,
         f"(?<![0-9A-Z])(?<![0-9][-.])(?!{_DATE})(?:[A-Z](?=[0-9]))?[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}}"
-        f"(?![0-9A-Z]|[-.][0-9]|[{_NOT_A_DOOR_AFTER}]|[{_HAN}]{{1,2}}(?![{_HAN}]))",
+        f"(?![0-9A-Z]|[-.][0-9]|[{_NOT_A_DOOR_AFTER}]|[{_HAN}]{{1,2}}(?![{_HAN}])|{_LIST_GAP}[0-9A-Z])",
         _DIGITS,
         _NUMBER_OR_LETTER,
     ),
@@ -204,13 +211,40 @@ def _longest_name_start(text: str, start: int, core_end: int) -> int:
     return core_end - (3 if tail else 2)
 
 
+# Words that close the name of a compound, a building or an institution (小区, 大厦, 医院...).
+_PREMISES = (
+    "小区",
+    "花园",
+    "大厦",
+    "广场",
+    "市场",
+    "公寓",
+    "家园",
+    "新村",
+    "商城",
+    "中心",
+    "大楼",
+    "山庄",
+    "花苑",
+    "公司",
+    "医院",
+    "大学",
+    "学院",
+    "酒店",
+    "宾馆",
+)
+
+
 def _second_road_start(text: str, start: int, end: int) -> int:
     """Where a road matched right after the road starts, if it is a second road, else -1.
 
     A second road is written straight after the first: a lane off it (永新街一巷, 兴平东路3巷) or, after a
     connector, the cross street of an intersection (中环南路和花园路). Its name is at most four characters
-    and crosses no word that ends another part; 和平路 after a road is a road, not 和 + 平路.
+    and crosses no word that ends another part; 和平路 after a road is a road, not 和 + 平路. A premises word
+    right after it makes it the head of a compound's name (庆春路竹竿巷小区, 新风路红街公寓).
     """
+    if text.startswith(_PREMISES, end):
+        return -1
     suffix = _longest_suffix(text, start, end, _ROAD_SUFFIXES)
     core_end = suffix if suffix >= 0 else end - 1
     if text[start] in _CONNECTORS and core_end - start > 2:
@@ -233,9 +267,7 @@ _ASSIST_ENDS: tuple[frozenset[str], ...] = (
 )
 # Split a POI from the named part inside it only where parse() has a component to put that part in.
 SPLIT_SUBPOI = "subpoi" in COMPONENT_NAMES
-_POI_HEAD = re.compile(
-    f"[{_HAN}A-Z0-9]{{2,}}?(?:小区|花园|大厦|广场|市场|公寓|家园|新村|商城|中心|大楼|山庄|花苑|公司|医院|大学|学院|酒店|宾馆)"
-)
+_POI_HEAD = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
 _HAS_NAME = re.compile(f"[{_HAN}A-Z]")
 # An unclaimed run is named by how it ends: a village or community word, or else it is a POI.
 _COMMUNITY_ENDS = ("社区", "村", "居委会", "村委会", "村委")
@@ -428,11 +460,13 @@ def parse_street(
                 value = normalize_number(value)
             if (
                 name == "road_number"
-                and position == road_end
+                and "road" in seen
+                and "second_road" not in seen
                 and value.endswith("弄")
                 and _PATTERNS[_ROAD_NUMBER].pattern.match(text, match.end(), end) is not None
             ):
-                # 凯旋路88弄9号: a door number follows, so 88弄 is the lane and 9号 the door in it.
+                # 凯旋路88弄9号, 环城西路北段88弄9号: a door number follows, so 88弄 is the lane off the road
+                # and 9号 the door in it.
                 name = "second_road"
             elif name == "road_number" and "road" not in seen and value.endswith("弄"):
                 # A numbered lane with no road before it is the street itself (某某新村3弄12幢).
