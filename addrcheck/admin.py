@@ -25,6 +25,7 @@ Ties are never settled silently:
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from addrcheck.gazetteer import (
     CITY,
@@ -68,7 +69,9 @@ _DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)"
 # What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
 _ADDRESS_LABEL = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
 # Street text before the divisions: a road or a door number (中兴路宁波市公安局).
-_STREET_BEFORE = re.compile("(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)")  # evidence that a chain is made of divisions (_evidence)
+_STREET_BEFORE = re.compile(
+    "(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)"
+)  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
@@ -148,15 +151,15 @@ class AdminMatch:
         "in_names",
         "in_premises",
         "in_zones",
+        "misnamed",
         "placeholders",
         "repeats",
-        "misnamed",
         "second_address",
         "too_many",
         "unconfirmed",
         "unknown_towns",
-        "unlisted_zone",
         "unlisted_town",
+        "unlisted_zone",
     )
 
     def __init__(self) -> None:
@@ -379,7 +382,7 @@ def _second_address(
     chain = result.chain
     # Within the chain: a province or city taken up again after street text and a separator (上海市浦东新区
     # …25层；上海市闵行区…: the chain ran on into the second address).
-    for previous, node in zip(chain, chain[1:], strict=False):
+    for previous, node in pairwise(chain):
         if (
             node.entry.level <= CITY
             and node.start > previous.end
@@ -412,7 +415,7 @@ def _skipped_levels(chain: list[Node], gazetteer: Gazetteer) -> int:
     """How many units between consecutive nodes of ``chain`` the text leaves out (a municipality's city
     level, named like the municipality, does not count)."""
     skipped = 0
-    for previous, node in zip(chain, chain[1:], strict=False):
+    for previous, node in pairwise(chain):
         ancestors = gazetteer.ancestors[node.code]
         if previous.code in ancestors:
             between = ancestors[ancestors.index(previous.code) + 1 :]
@@ -440,10 +443,7 @@ def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
 
 def _word_at(text: str, at: int, words: frozenset[str], lengths: tuple[int, ...]) -> bool:
     """Whether one of ``words`` (of the given lengths, longest first) starts at ``at``."""
-    for length in lengths:
-        if text[at : at + length] in words:
-            return True
-    return False
+    return any(text[at : at + length] in words for length in lengths)
 
 
 def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps) -> int:
@@ -477,7 +477,7 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
             node.entry.kind not in (KIND_HISTORICAL, KIND_TRANSFER) or text[node.end - 1] in _SUFFIX_CHARS
         ):
             return _STRONG
-    for previous, node in zip(chain, chain[1:], strict=False):
+    for previous, node in pairwise(chain):
         if gaps.between(previous.end, node.start) == 0:
             return _STRONG
     if all(in_premises):
@@ -1096,10 +1096,18 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
                 result.repeats.append((start, end))
                 continue
             retired = gazetteer.retired_in_city.get(city, {}).get(key) if city else None
-            if retired is not None and best.level == DISTRICT and chain[-1].entry.level == CITY and start >= last:
+            if (
+                retired is not None
+                and best.level == DISTRICT
+                and chain[-1].entry.level == CITY
+                and start >= last
+            ):
                 # 邢台市桥西区: the city's own county of that name, retired (信都区 since 2020), not 石家庄's.
-                codes, year = retired
-                nodes = [Node(start, end, NameEntry(code, DISTRICT, KIND_HISTORICAL, year), 0.0) for code in codes]
+                successor_codes, year = retired
+                nodes = [
+                    Node(start, end, NameEntry(code, DISTRICT, KIND_HISTORICAL, year), 0.0)
+                    for code in successor_codes
+                ]
                 result.alternatives = [[*chain, node] for node in nodes[1:]]
                 chain.append(nodes[0])
                 used.append((start, end))

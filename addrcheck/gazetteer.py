@@ -162,7 +162,9 @@ class Gazetteer:
             self.retired_in_city[city] = names
         # Words that end a compound's or a firm's name (花园, 大厦, 市场): data/vocab/premises_words.txt.
         self.premises_words: frozenset[str] = frozenset(document["vocab"]["premises"])
-        self.premises_lengths: tuple[int, ...] = tuple(sorted({len(w) for w in self.premises_words}, reverse=True))
+        self.premises_lengths: tuple[int, ...] = tuple(
+            sorted({len(w) for w in self.premises_words}, reverse=True)
+        )
         # Words that end a functional zone's name (经济开发区, 高新区): data/vocab/zone_words.txt.
         self.zone_words: frozenset[str] = frozenset(document["vocab"]["zones"])
         self.zone_lengths: tuple[int, ...] = tuple(sorted({len(w) for w in self.zone_words}, reverse=True))

@@ -111,7 +111,7 @@ def build(
 
 
 def check_invariant(result: ParseResult) -> str:
-    """"" when ``result.normalized`` is its division prefix plus the folded input minus ``removed``, and
+    """ "" when ``result.normalized`` is its division prefix plus the folded input minus ``removed``, and
     every removal is of a documented kind; else what is wrong. For tests and bench/trust.py."""
     text = result.original
     if not result.normalized and any(n.code.value == "TOO_LONG" for n in result.notes):
@@ -149,10 +149,10 @@ def check_invariant(result: ParseResult) -> str:
     for span in division_spans | contact_spans:
         for i in range(span[0], span[1]):
             if out[i] and folded[i] not in SEPARATORS:
-                return f"component text {text[span[0]:span[1]]!r} at {span} is kept and removed at once"
+                return f"component text {text[span[0] : span[1]]!r} at {span} is kept and removed at once"
     body = "".join(c for c, keep in zip(folded, out, strict=True) if keep)
     if result.normalized[len(prefix) :] != body:
-        return f"normalized body {result.normalized[len(prefix):]!r} != folded input less removals {body!r}"
+        return f"normalized body {result.normalized[len(prefix) :]!r} != folded input less removals {body!r}"
     return ""
 
 

@@ -150,7 +150,9 @@ def parse(text: str, /) -> ParseResult:
         )
     for start, end in admin.unknown_towns:
         notes.append(
-            messages.reason(ReasonCode.UNKNOWN_REGION, (start, end), severity=Severity.WARNING, name=text[start:end])
+            messages.reason(
+                ReasonCode.UNKNOWN_REGION, (start, end), severity=Severity.WARNING, name=text[start:end]
+            )
         )
     for start, end, meant in admin.misnamed:
         candidates.append(_candidate(gazetteer, meant))

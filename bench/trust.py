@@ -85,7 +85,9 @@ def labelled_figures(samples: Sequence[Sample], show: int = 0) -> dict[str, obje
         if places:
             invented_rows += 1
             if len(examples["invented"]) < show:
-                examples["invented"].append(f"{sample.text}  ({', '.join(f'{l}={t}' for l, t in places)})")
+                examples["invented"].append(
+                    f"{sample.text}  ({', '.join(f'{level}={t}' for level, t in places)})"
+                )
         if not any(m.label in GOLD_ADMIN for m in sample.mentions):
             no_division += 1
             if result.status.value == "ok":
@@ -139,7 +141,9 @@ def invariant_figures(addresses: Sequence[str], show: int = 0) -> dict[str, obje
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("files", nargs="*", default=[str(DEV_FILE)])
-    parser.add_argument("--final-test", action="store_true", help="also check the invariant on final_test.txt")
+    parser.add_argument(
+        "--final-test", action="store_true", help="also check the invariant on final_test.txt"
+    )
     parser.add_argument("--show", type=int, default=0, help="print up to N examples of each failure")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args(argv)

@@ -20,7 +20,12 @@ NAMES_INSIDE_NAMES = [
     ("江北嘴大厦", "vague", ("UNCONFIRMED_REGION", "MISSING_HOUSE_NUMBER"), "江北嘴大厦"),
     ("和平里小区5号楼", "vague", ("UNCONFIRMED_REGION",), "和平里小区5号楼"),
     ("嘉陵江东街50号康缘智汇港1栋606", "vague", ("UNCONFIRMED_REGION",), "嘉陵江东街50号康缘智汇港1栋606"),
-    ("朝阳门北大街20号兴业银行大厦", "vague", ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"), "朝阳门北大街20号兴业银行大厦"),
+    (
+        "朝阳门北大街20号兴业银行大厦",
+        "vague",
+        ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"),
+        "朝阳门北大街20号兴业银行大厦",
+    ),
     # ...but a name next to its parent is read, and the compound keeps its name.
     ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
     ("杭州市西湖区翠苑一区23-4-502", "ok", (), "浙江省杭州市西湖区翠苑街道翠苑一区23-4-502"),
@@ -31,7 +36,10 @@ NAMES_INSIDE_NAMES = [
 ]
 
 REWRITES = [
-    ("浙江省金华市义乌市八一北街100号金华市第一人民医院", "浙江省金华市义乌市八一北街100号金华市第一人民医院"),
+    (
+        "浙江省金华市义乌市八一北街100号金华市第一人民医院",
+        "浙江省金华市义乌市八一北街100号金华市第一人民医院",
+    ),
     ("上海市浦东新区川沙路5558弄12号-301", "上海市浦东新区川沙路5558弄12号-301"),
     ("江苏省无锡市江阴市顾山镇江阴市顾山中学", "江苏省无锡市江阴市顾山镇江阴市顾山中学"),
     ("浙江省浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),  # a pasted repeat still goes
@@ -40,11 +48,19 @@ REWRITES = [
 
 EVIDENCE = [
     # (address, status, error codes)
-    ("南京市雨花区小行路16号3号楼", "vague", ("UNCONFIRMED_REGION",)),  # clipped 雨花台区: confirm, no contradiction
+    (
+        "南京市雨花区小行路16号3号楼",
+        "vague",
+        ("UNCONFIRMED_REGION",),
+    ),  # clipped 雨花台区: confirm, no contradiction
     ("上海市南汇区中港镇同强路8号", "ok", ()),  # a township the province lacks: UNKNOWN_REGION, a warning
     ("贵州省凯里市黄平县新州镇城关路1号", "ok", ()),  # the prefecture's seat names the prefecture
     ("河北省雄安新区容城县奥威路1号", "ok", ()),
-    ("山东省青岛市东海西路17号海信大厦22楼；广东省佛山市顺德区容桂容港路8号", "inconsistent", ("INCONSISTENT_HIERARCHY",)),
+    (
+        "山东省青岛市东海西路17号海信大厦22楼；广东省佛山市顺德区容桂容港路8号",
+        "inconsistent",
+        ("INCONSISTENT_HIERARCHY",),
+    ),
     ("杭州市婺城区", "inconsistent", ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),  # still a contradiction
 ]
 
@@ -81,7 +97,11 @@ def test_contradiction_needs_evidence(text: str, status: str, codes: tuple[str, 
 
 def test_unconfirmed_region_offers_the_candidates() -> None:
     result = addrcheck.validate("和平里小区5号楼")
-    assert [c.normalized for c in result.candidates] == ["天津市和平区", "辽宁省沈阳市和平区", "广东省河源市和平县"]
+    assert [c.normalized for c in result.candidates] == [
+        "天津市和平区",
+        "辽宁省沈阳市和平区",
+        "广东省河源市和平县",
+    ]
     reason = result.reasons[0]
     assert (reason.code.value, reason.span) == ("UNCONFIRMED_REGION", (0, 2))
     assert "province" not in result.components and "district" not in result.components
