@@ -275,17 +275,17 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         if blocked is not None and any(blocked[start:end]):
             continue
         readings = gazetteer.readings(key)
+        if readings is None:
+            continue
+        # Written as an official name, current or retired with its suffix (not 红旗, whose 旗 is no suffix).
+        written_in_full = readings.has_full or bool(_official(key, readings.upper))
         # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
-        if readings is None or (
-            text[end : end + 1] in _ROAD_AFTER_STARTS
-            and _ROAD_AFTER.match(text, end)
-            and not key.endswith(_DIVISION_ENDINGS)
-        ):
+        if not written_in_full and text[end : end + 1] in _ROAD_AFTER_STARTS and _ROAD_AFTER.match(text, end):
             continue
         # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
         # name is evidence for the division the zone lies in (宁波高新区).
-        if not readings.has_full and not key.endswith(_DIVISION_ENDINGS):
+        if not written_in_full:
             if _word_at(text, end - 1, gazetteer.zone_words, gazetteer.zone_lengths):
                 continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
             if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
@@ -299,7 +299,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
                 # only where its parent is written right before it (杭州萧山机场), and stays in the name.
                 result.in_names.append((start, end))
                 result.in_premises.append((start, end))
-        elif key.endswith(_DIVISION_ENDINGS) and _premises_at(text, end - 1, gazetteer):
+        elif key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
             continue  # 义乌市场, 路桥市场: the suffix starts the market's name
         mentions.append((start, end, key, readings))
     if not mentions:
@@ -457,8 +457,12 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     (嘉善世纪大道). A bare short name run into other words (东方明珠花园, 长岛之春) is only a guess.
     """
     chain = result.chain
-    if len(chain) == 1 and text[chain[0].start : chain[0].end] in _GENERIC_DISTRICT_NAMES:
-        return _NONE  # 世纪新城-西区: a district named by a generic word, alone, names nothing
+    if (
+        chain[0].end - chain[0].start <= 2
+        and len(chain) == 1
+        and text[chain[0].start : chain[0].end] in _GENERIC_DISTRICT_NAMES
+    ):
+        return _NONE  # 世纪新城-西区: a district named by a generic word, alone, names nothing (新城区 does)
     in_premises = [(node.start, node.end) in result.in_premises for node in chain]
     # Retired or transferred names without their suffix (龙湖, 城西) are no more than short names, and
     # less: alone they are never taken.

@@ -21,7 +21,8 @@ from addrcheck.parse import parse
 from addrcheck.policy import Policy, get_policy
 from addrcheck.text import control_characters
 
-_LOCATORS = ("road", "poi", "community")
+# An industrial zone locates a place as a POI does (长山工业区11号; with no number: MISSING_HOUSE_NUMBER).
+_LOCATORS = ("road", "poi", "community", "devzone")
 # A floor counts at a named building (仁恒置地广场35F, 金茂大厦42层): the courier asks at the tower's desk.
 _NUMBERS = ("road_number", "building", "room", "floor")
 _STATUS_OF = {
