@@ -73,6 +73,7 @@ _STREET_BEFORE = re.compile(
     "(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)"
 )  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
+_NUMBERED_STARTS = frozenset("东西南北一二三四五六七八九十0123456789")
 _NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
 # One character and a suffix is more often the rest of a road named after the place (余杭塘路, 嘉陵江东街).
@@ -278,7 +279,9 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         if readings is None:
             continue
         # Written as an official name, current or retired with its suffix (not 红旗, whose 旗 is no suffix).
-        written_in_full = readings.has_full or bool(_official(key, readings.upper))
+        written_in_full = readings.has_full or (
+            key[-1] in _SUFFIX_CHARS and any(e.kind == KIND_HISTORICAL for e in readings.upper)
+        )
         # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
         if not written_in_full and text[end : end + 1] in _ROAD_AFTER_STARTS and _ROAD_AFTER.match(text, end):
             continue
@@ -286,15 +289,17 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
         # name is evidence for the division the zone lies in (宁波高新区).
         if not written_in_full:
-            if _word_at(text, end - 1, gazetteer.zone_words, gazetteer.zone_lengths):
+            if _zone_at(text, end - 1, gazetteer):
                 continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
-            if _word_at(text, end, gazetteer.zone_words, gazetteer.zone_lengths):
+            if _zone_at(text, end, gazetteer):
                 # Evidence only from a name that means one place (衢江经济开发区); 东洲工业园区 may be 抚顺's
                 # 东洲区 or 富阳's 东洲街道: a guess to confirm unless its parent is written.
                 result.in_names.append((start, end))
                 if len(readings.codes) > 1:
                     result.in_zones.append((start, end))
-            elif _premises_at(text, end, gazetteer) or _NUMBERED_AREA.match(text, end):
+            elif _premises_at(text, end, gazetteer) or (
+                text[end : end + 1] in _NUMBERED_STARTS and _NUMBERED_AREA.match(text, end)
+            ):
                 # 朝晖八区, 柳青二区: a numbered part of a compound named after the place. Such a name is read
                 # only where its parent is written right before it (杭州萧山机场), and stays in the name.
                 result.in_names.append((start, end))
@@ -432,6 +437,8 @@ def _road_next(text: str, at: int) -> bool:
 
 def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     """Whether a premises word starts at ``at`` and is not itself the start of a road's name (机场路)."""
+    if text[at : at + 1] not in gazetteer.premises_starts:
+        return False
     for length in gazetteer.premises_lengths:
         if text[at : at + length] in gazetteer.premises_words:
             after = text[at + length : at + length + 2]
@@ -441,9 +448,12 @@ def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     return False
 
 
-def _word_at(text: str, at: int, words: frozenset[str], lengths: tuple[int, ...]) -> bool:
-    """Whether one of ``words`` (of the given lengths, longest first) starts at ``at``."""
-    return any(text[at : at + length] in words for length in lengths)
+def _zone_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
+    """Whether a zone's word (经济开发区, 高新区: data/vocab/zone_words.txt) starts at ``at``."""
+    if text[at : at + 1] not in gazetteer.zone_starts:
+        return False
+    words = gazetteer.zone_words
+    return any(text[at : at + length] in words for length in gazetteer.zone_lengths)
 
 
 def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps) -> int:

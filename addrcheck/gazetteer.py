@@ -168,6 +168,9 @@ class Gazetteer:
         # Words that end a functional zone's name (经济开发区, 高新区): data/vocab/zone_words.txt.
         self.zone_words: frozenset[str] = frozenset(document["vocab"]["zones"])
         self.zone_lengths: tuple[int, ...] = tuple(sorted({len(w) for w in self.zone_words}, reverse=True))
+        # First characters of each list: most positions start no word, and one set lookup says so.
+        self.premises_starts: frozenset[str] = frozenset(w[0] for w in self.premises_words)
+        self.zone_starts: frozenset[str] = frozenset(w[0] for w in self.zone_words)
         self._readings: dict[str, NameReadings] = {}
         self._divisions: dict[str, Division] = {}
         # Folding must keep lengths (spans depend on it), so only ASCII letters are upper-cased (not ß -> SS).
