@@ -65,6 +65,7 @@ _ROAD_SUFFIX_STARTS = frozenset("路街道巷弄胡")
 _DIRECTIONS = frozenset("东西南北中")
 _NONE, _WEAK, _STRONG = 0, 1, 2
 # A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
+_DIVISION_NEXT_ENDS = frozenset("街镇乡村社")
 _DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
 # What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
 _ADDRESS_LABEL = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
@@ -385,6 +386,8 @@ def _second_address(
     or a space), a province or city with a division or a road right after it (…22楼；广东省佛山市…, 工厂地址:
     杭州余杭…, 、福州市五一路…). A lone name further on is part of another name (…100号金华市第一人民医院)."""
     chain = result.chain
+    if _SEPARATOR_RUN.search(text) is None:
+        return None  # no separator at all: one address (most of them)
     # Within the chain: a province or city taken up again after street text and a separator (上海市浦东新区
     # …25层；上海市闵行区…: the chain ran on into the second address).
     for previous, node in pairwise(chain):
@@ -431,6 +434,9 @@ def _skipped_levels(chain: list[Node], gazetteer: Gazetteer) -> int:
 
 def _road_next(text: str, at: int) -> bool:
     """Whether a road's name of two characters or more starts at ``at`` (嘉善世纪大道; not 嘉陵江东街)."""
+    # The pattern is tried only where a road's suffix lies within reach (a regex call costs more than this).
+    if not any(char in _ROAD_SUFFIX_STARTS or char == "大" for char in text[at + 2 : at + 8]):
+        return False
     match = _ROAD_NEXT.match(text, at)
     return match is not None and len(match.group(1)) >= 2
 
@@ -467,6 +473,8 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     (嘉善世纪大道). A bare short name run into other words (东方明珠花园, 长岛之春) is only a guess.
     """
     chain = result.chain
+    if len(chain) > 1 and any(node.entry.kind == KIND_FULL for node in chain):
+        return _STRONG  # a name in full and another division: the usual address, checked first
     if (
         chain[0].end - chain[0].start <= 2
         and len(chain) == 1
@@ -518,7 +526,10 @@ def _stands_apart(text: str, at: int) -> bool:
         or text[at] in SEPARATORS
         or text[at].isdigit()
         or _road_next(text, at)
-        or _DIVISION_NEXT.match(text, at) is not None
+        or (
+            any(char in _DIVISION_NEXT_ENDS for char in text[at + 1 : at + 7])
+            and _DIVISION_NEXT.match(text, at) is not None
+        )
     )
 
 
@@ -541,6 +552,8 @@ def _next_to_the_divisions(result: AdminMatch, text: str, gaps: _Gaps) -> list[t
     """The repeats to leave out of the address: those among or next to the divisions (浙江省浙江省,
     宝安区深圳), and after them only where they stand apart. A division's name further on, or one that runs
     into a name (顾山镇江阴市顾山中学), is part of another name (…100号金华市第一人民医院) and stays."""
+    if not result.repeats:
+        return []
     last = result.end
     kept = [r for r in result.repeats if r[1] <= last]
     spans = [(n.start, n.end) for n in result.chain] + kept
