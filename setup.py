@@ -25,6 +25,7 @@ COMPILED_MODULES = [
     "addrcheck/street.py",
     "addrcheck/messages.py",
     "addrcheck/models.py",
+    "addrcheck/normalized.py",
     "addrcheck/parse.py",
     "addrcheck/validate.py",
 ]

@@ -25,6 +25,7 @@ Ties are never settled silently:
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from addrcheck.gazetteer import (
     CITY,
@@ -47,6 +48,8 @@ _ROAD_AFTER = re.compile(
 )
 # The characters a _ROAD_AFTER match can start with: the pattern is tried only after one of them.
 _ROAD_AFTER_STARTS = frozenset("东西南北中路街大巷胡道弄里0123456789一二三四五六七八九十")
+# Division names read per address at most, in text order: real addresses name fewer than ten.
+MAX_MENTIONS = 24
 # How many same-named townships a bare township name may stand for before it tells us nothing.
 _MAX_TOWN_READINGS = 4
 # A full name far from its parent still joins the chain (杭州电子科技大学...临安青山湖街道: the POI between
@@ -58,12 +61,31 @@ _LATER_TOWNSHIP_BONUS = 0.1
 _NO_SCORE = float("-inf")
 _SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
+_ROAD_SUFFIX_STARTS = frozenset("路街道巷弄胡")
+_DIRECTIONS = frozenset("东西南北中")
+_NONE, _WEAK, _STRONG = 0, 1, 2
+# A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
+_DIVISION_NEXT_ENDS = frozenset("街镇乡村社")
+_DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
+# What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
+_ADDRESS_LABEL = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
+# Street text before the divisions: a road or a door number (中兴路宁波市公安局).
+_STREET_BEFORE = re.compile(
+    "(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)"
+)  # evidence that a chain is made of divisions (_evidence)
+# A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
+_NUMBERED_STARTS = frozenset("东西南北一二三四五六七八九十0123456789")
+_NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
+# A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
+# One character and a suffix is more often the rest of a road named after the place (余杭塘路, 嘉陵江东街).
+_ROAD_NEXT = re.compile("([\u4e00-\u9fff]{1,4}?)[东西南北中]?(?:大道|大街|路|街(?!道)|巷|胡同)")
 _SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
 _PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
 # Districts named by a word any town uses for a part of itself.
+_ZONE_ENDINGS = ("新区", "开发区", "园区", "工业区", "管理区", "实验区", "示范区")
 _GENERIC_DISTRICT_NAMES = frozenset(
-    {"城区", "新城区", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
+    {"城区", "新城区", "新城", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
 )
 # What people call a county's seat town, whatever its official name.
 _SEAT_NAMES = frozenset({"城关镇", "城关街道", "城关乡"})
@@ -124,10 +146,50 @@ class AdminMatch:
     A plain class, not a dataclass: a generated ``__init__`` would run interpreted in the compiled build.
     """
 
-    __slots__ = ("alternatives", "chain", "conflicts", "placeholders", "repeats", "unlisted_town")
+    __slots__ = (
+        "alternatives",
+        "chain",
+        "conflicts",
+        "in_names",
+        "in_premises",
+        "in_zones",
+        "misnamed",
+        "placeholders",
+        "repeats",
+        "second_address",
+        "too_many",
+        "unconfirmed",
+        "unknown_towns",
+        "unlisted_town",
+        "unlisted_zone",
+    )
 
     def __init__(self) -> None:
         self.chain: list[Node] = []
+        # The best chains when nothing but a bare short name supports them (东方明珠花园, 长岛之春): readings
+        # to confirm, not divisions (then ``chain`` is empty).
+        self.unconfirmed: list[list[Node]] = []
+        # Short names that start a zone's name (衢江经济开发区, 佛堂工业区): the zone lies in that division,
+        # which is read from it, but the text stays the zone's.
+        self.in_names: list[tuple[int, int]] = []
+        # Of those, the ones that start a compound's or a firm's name (东方明珠花园, 杭州萧山机场): no evidence
+        # by themselves, read only next to their parent.
+        self.in_premises: list[tuple[int, int]] = []
+        # ...and the ones that start a zone's name but have several readings (东洲工业园区).
+        self.in_zones: list[tuple[int, int]] = []
+        # Townships written in full that the chain's province does not have (retired or renamed before the
+        # table): unknown, a warning, not a contradiction.
+        self.unknown_towns: list[tuple[int, int]] = []
+        # A functional zone right after the city that NBS does not list as a county (成都市高新区): the county
+        # level as written, without a code.
+        self.unlisted_zone: tuple[int, int] | None = None
+        # A county name unknown under the chain's city that starts the name of exactly one of its counties
+        # (南京市雨花区: 雨花台区): start, end and the county it may mean, to confirm.
+        self.misnamed: list[tuple[int, int, str]] = []
+        # A second address in the same field (…6楼；工厂：云南省昆明市…): where it starts.
+        self.second_address: tuple[int, int] | None = None
+        # How many division names the text held when it held more than MAX_MENTIONS (only those were read).
+        self.too_many = 0
         self.alternatives: list[list[Node]] = []  # other chains over the same text
         self.conflicts: list[Node] = []  # names the chain contradicts
         self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
@@ -207,28 +269,70 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             if blocked[i]:
                 free[i] = True
     mentions: list[Mention] = []
-    for start, end, key in gazetteer.find_names(text):
+    found = gazetteer.find_names(text)
+    if len(found) > 2 * MAX_MENTIONS:
+        result.too_many = len(found)
+        found = found[: 2 * MAX_MENTIONS]
+    for start, end, key in found:
         if blocked is not None and any(blocked[start:end]):
             continue
         readings = gazetteer.readings(key)
-        # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
-        if readings is None or (
-            text[end : end + 1] in _ROAD_AFTER_STARTS
-            and _ROAD_AFTER.match(text, end)
-            and not key.endswith(_DIVISION_ENDINGS)
-        ):
+        if readings is None:
             continue
+        # Written as an official name, current or retired with its suffix (not 红旗, whose 旗 is no suffix).
+        written_in_full = readings.has_full or (
+            key[-1] in _SUFFIX_CHARS and any(e.kind == KIND_HISTORICAL for e in readings.upper)
+        )
+        # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
+        if not written_in_full and text[end : end + 1] in _ROAD_AFTER_STARTS and _ROAD_AFTER.match(text, end):
+            continue
+        # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
+        # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
+        # name is evidence for the division the zone lies in (宁波高新区).
+        if not written_in_full:
+            if _zone_at(text, end - 1, gazetteer):
+                continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
+            if _zone_at(text, end, gazetteer):
+                # Evidence only from a name that means one place (衢江经济开发区); 东洲工业园区 may be 抚顺's
+                # 东洲区 or 富阳's 东洲街道: a guess to confirm unless its parent is written.
+                result.in_names.append((start, end))
+                if len(readings.codes) > 1:
+                    result.in_zones.append((start, end))
+            elif _premises_at(text, end, gazetteer) or (
+                text[end : end + 1] in _NUMBERED_STARTS and _NUMBERED_AREA.match(text, end)
+            ):
+                # 朝晖八区, 柳青二区: a numbered part of a compound named after the place. Such a name is read
+                # only where its parent is written right before it (杭州萧山机场), and stays in the name.
+                result.in_names.append((start, end))
+                result.in_premises.append((start, end))
+        elif key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
+            continue  # 义乌市场, 路桥市场: the suffix starts the market's name
         mentions.append((start, end, key, readings))
     if not mentions:
         return result
     mentions = _drop_repeats(text, mentions, free, result)
+    if result.repeats:
+        # ...and so is every name inside the copy (城关 in the second 城关镇).
+        mentions = [m for m in mentions if not any(s <= m[0] and m[1] <= e for s, e in result.repeats)]
+    if len(mentions) > MAX_MENTIONS:
+        # No address names this many divisions; reading them all would only cost time (a hostile paste).
+        result.too_many = len(mentions)
+        mentions = mentions[:MAX_MENTIONS]
     countyless = any(m[3].countyless for m in mentions)
-    suffixed = _suffixed(text, mentions, gazetteer, countyless=countyless)
-    mentions = _drop_inner(mentions)
-
+    outer = _drop_inner(mentions)
     present: set[str] = set()
-    for mention in mentions:
+    for mention in outer:
         present.update(mention[3].upper_scope)
+    # A premises or zone word after a name is no suffix of it (福田市场, 江北新区).
+    suffixed = _suffixed(
+        text,
+        [m for m in mentions if (m[0], m[1]) not in result.in_names],
+        gazetteer,
+        countyless=countyless,
+        present=present,
+    )
+    mentions = outer
+
     nodes = _nodes(mentions, present) + _suffixed_nodes(suffixed, present, gazetteer)
     nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
@@ -242,6 +346,12 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     # Readings nested in one another (深圳市龙华: 龙华区, or its 龙华街道) are not rivals: keep the larger.
     terminals = {c[-1].code for c in same}
     rivals = [c for c in same if not any(a in terminals for a in gazetteer.ancestors[c[-1].code])]
+    if len(rivals) > 1:
+        # 重庆市江北: 江北区, a child of the city, not 涪陵区's 江北街道 a level further down; a name right after
+        # its parent means the parent's own child.
+        skips = [_skipped_levels(c, gazetteer) for c in rivals]
+        fewest = min(skips)
+        rivals = [c for c, skipped in zip(rivals, skips, strict=True) if skipped == fewest]
     result.chain = rivals[0]
     result.alternatives = rivals[1:]
     for chain in chains:
@@ -253,8 +363,217 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
     ]
     _leading_town(result, mentions, gaps, gazetteer)
+    _zone_after_city(result, text, gazetteer)
+    evidence = _evidence(result, text, mentions, gaps)
+    if evidence < _STRONG:
+        # Every reading runs into a compound's name (长安小区): nothing to confirm; else ask (东方明珠花园 is
+        # not marked, 长岛之春).
+        result.unconfirmed = [result.chain, *result.alternatives] if evidence == _WEAK else []
+        result.chain, result.alternatives, result.repeats = [], [], []
+        return result
     _find_conflicts(result, mentions, gaps, gazetteer)
+    _clipped_county_after_city(result, gazetteer)
+    _names_run_on(result, text, gaps)
+    result.repeats = _next_to_the_divisions(result, text, gaps)
+    result.second_address = _second_address(result, text, mentions, gaps)
     return result
+
+
+def _second_address(
+    result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps
+) -> tuple[int, int] | None:
+    """Where another address starts, before or after the one read: past street text and a separator (；、:
+    or a space), a province or city with a division or a road right after it (…22楼；广东省佛山市…, 工厂地址:
+    杭州余杭…, 、福州市五一路…). A lone name further on is part of another name (…100号金华市第一人民医院)."""
+    chain = result.chain
+    if _SEPARATOR_RUN.search(text) is None:
+        return None  # no separator at all: one address (most of them)
+    # Within the chain: a province or city taken up again after street text and a separator (上海市浦东新区
+    # …25层；上海市闵行区…: the chain ran on into the second address).
+    for previous, node in pairwise(chain):
+        if (
+            node.entry.level <= CITY
+            and node.start > previous.end
+            and gaps.between(previous.end, node.start)
+            and any(text[i] in SEPARATORS for i in range(previous.end, node.start))
+        ):
+            return (node.start, node.end)
+    first = min(node.start for node in chain)
+    spans = [(node.start, node.end) for node in chain]
+    for start, end, key, readings in mentions:
+        if _overlaps(start, end, spans) or not any(e.level <= CITY for e in readings.upper):
+            continue
+        if end <= first:
+            between = (end, first)
+        else:
+            between = (max((e for _, e in spans if e <= start), default=first), start)
+        if gaps.between(*between) == 0 or not any(text[i] in SEPARATORS for i in range(*between)):
+            continue
+        official = readings.has_full and key.endswith(_DIVISION_ENDINGS)
+        # Short names start one only after a label (工厂地址:杭州余杭…); elsewhere they are a firm's name
+        # (…0号杭州富阳和顺门业有限公司).
+        if not official and _ADDRESS_LABEL.search(text, max(0, start - 8), start) is None:
+            continue
+        if any(m[0] == end for m in mentions) or (official and _road_next(text, end)):
+            return (start, end)
+    return None
+
+
+def _skipped_levels(chain: list[Node], gazetteer: Gazetteer) -> int:
+    """How many units between consecutive nodes of ``chain`` the text leaves out (a municipality's city
+    level, named like the municipality, does not count)."""
+    skipped = 0
+    for previous, node in pairwise(chain):
+        ancestors = gazetteer.ancestors[node.code]
+        if previous.code in ancestors:
+            between = ancestors[ancestors.index(previous.code) + 1 :]
+            name = gazetteer.name_of[previous.code]
+            skipped += sum(1 for code in between if gazetteer.name_of[code] != name)
+    return skipped
+
+
+def _road_next(text: str, at: int) -> bool:
+    """Whether a road's name of two characters or more starts at ``at`` (嘉善世纪大道; not 嘉陵江东街)."""
+    # The pattern is tried only where a road's suffix lies within reach (a regex call costs more than this).
+    if not any(char in _ROAD_SUFFIX_STARTS or char == "大" for char in text[at + 2 : at + 8]):
+        return False
+    match = _ROAD_NEXT.match(text, at)
+    return match is not None and len(match.group(1)) >= 2
+
+
+def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
+    """Whether a premises word starts at ``at`` and is not itself the start of a road's name (机场路)."""
+    if text[at : at + 1] not in gazetteer.premises_starts:
+        return False
+    for length in gazetteer.premises_lengths:
+        if text[at : at + length] in gazetteer.premises_words:
+            after = text[at + length : at + length + 2]
+            return after[:1] not in _ROAD_SUFFIX_STARTS and not (
+                after[:1] in _DIRECTIONS and after[1:] in _ROAD_SUFFIX_STARTS
+            )
+    return False
+
+
+def _zone_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
+    """Whether a zone's word (经济开发区, 高新区: data/vocab/zone_words.txt) starts at ``at``."""
+    if text[at : at + 1] not in gazetteer.zone_starts:
+        return False
+    words = gazetteer.zone_words
+    return any(text[at : at + length] in words for length in gazetteer.zone_lengths)
+
+
+def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps) -> int:
+    """How well the text shows the chain is made of divisions, not of words that look like their names:
+    _STRONG, _WEAK (a guess to confirm) or _NONE (every reading starts a compound's name).
+
+    Evidence: a name written in full or with a division suffix (婺城区, 义乌市, 余杭镇), or a retired name with
+    its suffix; a short name that starts a zone's name (宁波高新区); a parent and child next to each other
+    (义乌稠城, 杭州萧山机场); a province's or city's short name opening the address (杭州武林广场); or a bare
+    short name that stands apart: at the end, before a separator, another division's name or a road
+    (嘉善世纪大道). A bare short name run into other words (东方明珠花园, 长岛之春) is only a guess.
+    """
+    chain = result.chain
+    if len(chain) > 1 and any(node.entry.kind == KIND_FULL for node in chain):
+        return _STRONG  # a name in full and another division: the usual address, checked first
+    if (
+        chain[0].end - chain[0].start <= 2
+        and len(chain) == 1
+        and text[chain[0].start : chain[0].end] in _GENERIC_DISTRICT_NAMES
+    ):
+        return _NONE  # 世纪新城-西区: a district named by a generic word, alone, names nothing (新城区 does)
+    in_premises = [(node.start, node.end) in result.in_premises for node in chain]
+    # Retired or transferred names without their suffix (龙湖, 城西) are no more than short names, and
+    # less: alone they are never taken.
+    bare_old = all(
+        node.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER) and text[node.end - 1] not in _SUFFIX_CHARS
+        for node in chain
+    )
+    for node, named in zip(chain, in_premises, strict=True):
+        if named or (node.start, node.end) in result.in_zones:
+            continue
+        if (node.start, node.end) in result.in_names:
+            return _STRONG
+        # A retired or transferred name counts as written in full only with its suffix (襄樊市; 龙湖 alone is a
+        # word).
+        if not node.short and (
+            node.entry.kind not in (KIND_HISTORICAL, KIND_TRANSFER) or text[node.end - 1] in _SUFFIX_CHARS
+        ):
+            return _STRONG
+    for previous, node in pairwise(chain):
+        if gaps.between(previous.end, node.start) == 0:
+            return _STRONG
+    if all(in_premises):
+        return _NONE  # 长安小区
+    if bare_old:
+        return _WEAK
+    # Province and city short names are the usual way to open an address, and rarely start a compound's
+    # name except before a premises word (中山大学, handled above).
+    first = chain[0]
+    if first.entry.level <= CITY and not in_premises[0] and gaps.between(0, first.start) == 0:
+        return _STRONG
+    last = max(chain, key=lambda node: node.end)
+    end = last.end
+    if (last.start, end) not in result.in_premises and _stands_apart(text, end):
+        return _STRONG
+    return _WEAK
+
+
+def _stands_apart(text: str, at: int) -> bool:
+    """Whether the text at ``at`` starts a new part: the end, a separator, a number, a road's or a township's
+    or village's name; not the rest of a word (杭州四季青面料市场: 四季青 runs into the market's name)."""
+    return (
+        at >= len(text)
+        or text[at] in SEPARATORS
+        or text[at].isdigit()
+        or _road_next(text, at)
+        or (
+            any(char in _DIVISION_NEXT_ENDS for char in text[at + 1 : at + 7])
+            and _DIVISION_NEXT.match(text, at) is not None
+        )
+    )
+
+
+def _names_run_on(result: AdminMatch, text: str, gaps: _Gaps) -> None:
+    """Division names that run into another name are read but stay in the text (``in_names``): the short
+    name a chain ends on (杭州四季青面料市场, 温州市鹿城双屿鞋都), and a whole chain written after a road that
+    runs into a name (中兴路宁波市公安局, 国贸路0000号嘉兴市毛衫业大楼). 杭州新天地 is 杭州市 and 杭州新天地."""
+    chain = result.chain
+    last = max(chain, key=lambda node: node.end)
+    if _stands_apart(text, last.end) or any(start == last.end for start, _, _ in result.misnamed):
+        return  # (南京雨花区: a county's name follows, if a clipped one)
+    first = min(chain, key=lambda node: node.start)
+    if gaps.between(0, first.start) and _STREET_BEFORE.search(text, 0, first.start):
+        result.in_names.extend((node.start, node.end) for node in chain)
+    elif last.short:
+        result.in_names.append((last.start, last.end))
+
+
+def _next_to_the_divisions(result: AdminMatch, text: str, gaps: _Gaps) -> list[tuple[int, int]]:
+    """The repeats to leave out of the address: those among or next to the divisions (浙江省浙江省,
+    宝安区深圳), and after them only where they stand apart. A division's name further on, or one that runs
+    into a name (顾山镇江阴市顾山中学), is part of another name (…100号金华市第一人民医院) and stays."""
+    if not result.repeats:
+        return []
+    last = result.end
+    kept = [r for r in result.repeats if r[1] <= last]
+    spans = [(n.start, n.end) for n in result.chain] + kept
+    rest = [r for r in result.repeats if r[1] > last]
+    # Right to left: a repeat stands apart if the text after it does, or another that does follows it.
+    apart: set[tuple[int, int]] = set()
+    for span in sorted(rest, reverse=True):
+        if _stands_apart(text, span[1]) or any(other[0] == span[1] for other in apart):
+            apart.add(span)
+    rest = [span for span in rest if span in apart]
+    grew = True
+    while grew and rest:
+        grew = False
+        for span in list(rest):
+            if _touches(span[0], span[1], spans, gaps):
+                kept.append(span)
+                spans.append(span)
+                rest.remove(span)
+                grew = True
+    return kept
 
 
 def _leading_town(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
@@ -313,23 +632,28 @@ def _drop_repeats(
         for i in range(start, end):
             covered[i] = True
     kept: list[Mention] = []
+    # The last copy of each name, kept or repeated: a run of copies is checked link by link, not each
+    # against the first (linear in the run, not quadratic).
+    last_copy: dict[str, Mention] = {}
     for mention in mentions:
         start, end, key, readings = mention
-        same = nearest = None
+        nearest = None
+        same = last_copy.get(key)
+        if same is not None and same[1] > start:
+            same = None
         for previous in kept:
-            if previous[1] <= start:
-                if previous[2] == key:
-                    same = previous
-                if nearest is None or previous[1] > nearest[1]:
-                    nearest = previous
+            if previous[1] <= start and (nearest is None or previous[1] > nearest[1]):
+                nearest = previous
+        last_copy[key] = mention
         # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
         # ...unless it carries a township suffix (余杭区余杭镇: 余杭镇 is the township 余杭街道).
         town_next = bool(readings.towns) and _suffix_after(0, text, end) > 0
         # all() over a generator compiles to a loop; over a slice it would copy the slice first.
+        # A township pasted twice in a row (城关镇城关镇: only separators between) is a repeat as well.
         repeat = (
             not town_next
             and same is not None
-            and bool(readings.upper)
+            and (bool(readings.upper) or all(free[i] for i in range(same[1], start)))
             and all(covered[i] for i in range(same[1], start))
         )
         if (
@@ -355,8 +679,21 @@ def _drop_repeats(
     return kept
 
 
+def _in_context(towns: tuple[NameEntry, ...], readings: NameReadings, present: set[str]) -> list[NameEntry]:
+    """The township readings worth a node: all of a name few townships share, else only those whose county
+    or city is named (the rest would be dropped by _suffixed_nodes; 城关 has a hundred)."""
+    if len(readings.towns) <= _MAX_TOWN_READINGS:
+        return list(towns)
+    chosen: dict[str, NameEntry] = {}
+    for code in present:
+        for entry in readings.towns_under.get(code, ()):
+            chosen[entry.code] = entry
+    wanted = set(chosen)
+    return [entry for entry in towns if entry.code in wanted]
+
+
 def _suffixed(
-    text: str, mentions: list[Mention], gazetteer: Gazetteer, *, countyless: bool
+    text: str, mentions: list[Mention], gazetteer: Gazetteer, *, countyless: bool, present: set[str]
 ) -> list[SuffixedMention]:
     """Names written with a division suffix that is not their own: short names (余杭镇, 瓯北镇 for ...街道)
     and townships under their former suffix (新街镇 for 新街街道); ``countyless``: a city with no county
@@ -374,9 +711,11 @@ def _suffixed(
             for other in _TOWN_SUFFIXES:
                 renamed = gazetteer.readings(stem + other) if other != own_suffix else None
                 if renamed is not None:
-                    for entry in renamed.towns:
-                        if entry.kind == KIND_FULL:
-                            found.append((start, end, entry, len(renamed.towns), False, True))
+                    # Needs its county or city named, always: only those readings can become nodes.
+                    for code in sorted(present):
+                        for entry in renamed.towns_under.get(code, ()):
+                            if entry.kind == KIND_FULL:
+                                found.append((start, end, entry, len(renamed.towns), False, True))
         if countyless and key[-1] == "区":
             # 东莞市东城区, 中山市西区: a city with no county level has its townships written as 区 (东城街道,
             # 西区街道); read so only where the city is named (东城区 alone is Beijing's).
@@ -403,7 +742,7 @@ def _suffixed(
                 group = min(TOWN - entry.level, 2)
                 _add_suffixed(found, start, end, entry, lengths[group], written_as[group], namesakes)
         if lengths[0]:
-            for entry in readings.towns:
+            for entry in _in_context(readings.towns, readings, present):
                 if entry.kind == KIND_ALIAS:
                     _add_suffixed(found, start, end, entry, lengths[0], written_as[0], namesakes)
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
@@ -456,7 +795,7 @@ def _suffixed_nodes(suffixed: list[SuffixedMention], present: set[str], gazettee
 
 def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
     nodes: list[Node] = []
-    for start, end, _, readings in mentions:
+    for start, end, key, readings in mentions:
         length = end - start
         for entry in readings.upper:
             nodes.append(Node(start, end, entry, _base_score(entry.kind, length)))
@@ -468,7 +807,9 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
         for code in present:
             for entry in readings.towns_under.get(code, ()):
                 chosen[entry.code] = entry
-        if len(readings.towns) <= _MAX_TOWN_READINGS:
+        # ...and only a township's name (镇, 街道...): NBS's farms, zones and bureaus at that level (农业局,
+        # 高校园区) are words in an address unless their county is named.
+        if len(readings.towns) <= _MAX_TOWN_READINGS and key.endswith(_TOWN_ENDINGS):
             for entry in readings.towns:
                 if entry.kind == KIND_FULL:
                     chosen.setdefault(entry.code, entry)
@@ -583,6 +924,89 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
     return chains
 
 
+def _zone_after_city(result: AdminMatch, text: str, gazetteer: Gazetteer) -> None:
+    """<city> + a zone's word (郑州航空港区, 苏州市工业园区, 成都市高新区): the county-level zone NBS lists under
+    the city whose name holds the word's characters in order (郑州航空港经济综合实验区), when exactly one
+    does; else a zone NBS does not list, which people and couriers use as the district: kept as written."""
+    chain = result.chain
+    last = chain[-1]
+    if last.entry.level != CITY or result.alternatives:
+        return
+    at = last.end
+    word = ""
+    for length in gazetteer.zone_lengths:
+        if text[at : at + length] in gazetteer.zone_words:
+            word = text[at : at + length]
+            break
+    if not word:
+        return
+    zones = [
+        code
+        for code in gazetteer.children.get(last.code, ())
+        if len(code) == 6 and code[4] == "7" and _in_order(word, gazetteer.name_of[code])
+    ]
+    if len(zones) == 1:
+        chain.append(Node(at, at + len(word), NameEntry(zones[0], DISTRICT, KIND_ALIAS), 0.0, suffixed=True))
+        if (last.start, last.end) in result.in_names:
+            result.in_names.remove((last.start, last.end))  # 石家庄高新区: the city, then its zone
+    elif not zones:
+        # 台州经济开发区: run into the city's short name, the zone's name includes it (the city is read from it).
+        start = last.start if (last.start, last.end) in result.in_names else at
+        result.unlisted_zone = (start, at + len(word))
+
+
+def _in_order(word: str, name: str) -> bool:
+    """Whether the characters of ``word`` occur in ``name`` in order (高新区 in 保定高新技术产业开发区)."""
+    position = 0
+    for char in word:
+        position = name.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _seat_before_county(seat: NameEntry, end: int, chain: list[Node], gazetteer: Gazetteer) -> bool:
+    """凯里市黄平县: a prefecture's seat written before another county of the prefecture names the prefecture.
+    The seat of an autonomous prefecture, league or 地区 is the county-level city NBS lists first (code X01;
+    a prefecture-level city's X01 is its placeholder 市辖区, so it has none)."""
+    if not seat.code.endswith("01") or not gazetteer.name_of[seat.code].endswith("市"):
+        return False
+    prefecture = gazetteer.parent_of[seat.code]
+    return any(
+        node.start >= end and node.entry.level >= DISTRICT and prefecture in gazetteer.ancestors[node.code]
+        for node in chain
+    )
+
+
+def _clipped_county_after_city(result: AdminMatch, gazetteer: Gazetteer) -> None:
+    """南京雨花区: the chain took another city's county (长沙市雨花区) written in full, and the city before it
+    contradicts it; when one county of that city starts with the name (雨花台区), the city is the reading
+    and the county is a clipped form to confirm."""
+    chain, conflicts = result.chain, result.conflicts
+    if len(chain) != 1 or len(conflicts) != 1 or chain[0].entry.level != DISTRICT:
+        return
+    city, county = conflicts[0], chain[0]
+    if city.entry.level != CITY or city.end > county.start:
+        return
+    meant = _county_starting(gazetteer.name_of[county.code], city.code, gazetteer)
+    if meant:
+        result.chain, result.conflicts = [city], []
+        result.misnamed.append((county.start, county.end, meant))
+
+
+def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:
+    """The one county of ``city`` whose name starts with ``key`` less its suffix (雨花区 -> 雨花台区), or ""."""
+    stem = key[:-1]
+    if len(stem) < 2:
+        return ""
+    found = [
+        code
+        for code in gazetteer.children.get(city, ())
+        if len(code) == 6 and gazetteer.name_of[code].startswith(stem) and gazetteer.name_of[code] != key
+    ]
+    return found[0] if len(found) == 1 else ""
+
+
 def _names_township_of(key: str, readings: NameReadings, county: str, gazetteer: Gazetteer) -> bool:
     """Whether ``key`` names a township of ``county``, also under another township suffix (临平镇 for 临平街道)."""
     if county in readings.towns_under:
@@ -645,11 +1069,22 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
     # does not have there (the first such name after a chain that stops at the county).
     at_county = chain[-1].entry.level == DISTRICT
     unlisted = gazetteer.unlisted_towns.get(chain[-1].code, _SEAT_NAMES) if at_county else frozenset()
-    county = ""
+    county = city = province = ""
     if others:
-        county = next((code for code in gazetteer.chain(chain[-1].code) if len(code) == 6), "")
+        lineage = gazetteer.chain(chain[-1].code)
+        county = next((code for code in lineage if len(code) == 6), "")
+        city = next((code for code in lineage if len(code) == 4), "")
+        province = lineage[0][:2]
     for start, end, key, readings in others:
-        if _overlaps(start, end, taken):
+        if (
+            _overlaps(start, end, taken)
+            or (start, end) in result.in_names
+            or (key.endswith(_ZONE_ENDINGS) and not any(code[:2] == province for code in readings.codes))
+            or key in _GENERIC_DISTRICT_NAMES
+        ):
+            # A name that starts a zone's (南京江北新区) says where the zone is only if it fits; a zone's own
+            # name from another province (利津县滨海新区: a local zone, 天津's 滨海新区) contradicts nothing,
+            # nor a district named by a generic word (城区 in 揭阳市蓝城区, 西区).
             continue
         if at_county and (key in unlisted or key in _SEAT_NAMES):
             if result.unlisted_town is None and start >= last:
@@ -670,12 +1105,46 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             if (e.level < TOWN or key.endswith(_TOWN_ENDINGS)) and key not in _GENERIC_DISTRICT_NAMES
         ]
         leads = end <= first and gaps.between(end, first) == 0
-        if (official and (_touches(start, end, used, gaps) or inside)) or (
-            not official and (inside or leads)
+        touches = _touches(start, end, used, gaps)
+        # A short name contradicts only as a province's, city's or county's: a township's short name (大坪,
+        # 新桥: dozens each) is as likely a word.
+        if (official and (touches or inside)) or (
+            not official and bool(readings.upper) and (leads or (inside and touches))
         ):
             best = min(official or entries, key=lambda e: e.level)
-            result.conflicts.append(Node(start, end, best, 0.0))
             taken.append((start, end))
+            # Contradiction needs evidence on both sides: a township no unit of the chain's province has is
+            # more likely retired or renamed than elsewhere (南汇区中港镇), and a county name that starts one of
+            # the city's counties is a colloquial or clipped form (南京市雨花区), not another city's county.
+            if official and best.level == TOWN and not any(e.code[:2] == province for e in readings.towns):
+                result.unknown_towns.append((start, end))
+                continue
+            if official and best.level == DISTRICT and _seat_before_county(best, end, chain, gazetteer):
+                result.repeats.append((start, end))
+                continue
+            retired = gazetteer.retired_in_city.get(city, {}).get(key) if city else None
+            if (
+                retired is not None
+                and best.level == DISTRICT
+                and chain[-1].entry.level == CITY
+                and start >= last
+            ):
+                # 邢台市桥西区: the city's own county of that name, retired (信都区 since 2020), not 石家庄's.
+                successor_codes, year = retired
+                nodes = [
+                    Node(start, end, NameEntry(code, DISTRICT, KIND_HISTORICAL, year), 0.0)
+                    for code in successor_codes
+                ]
+                result.alternatives = [[*chain, node] for node in nodes[1:]]
+                chain.append(nodes[0])
+                used.append((start, end))
+                continue
+            if official and best.level == DISTRICT and city:
+                meant = _county_starting(key, city, gazetteer)
+                if meant:
+                    result.misnamed.append((start, end, meant))
+                    continue
+            result.conflicts.append(Node(start, end, best, 0.0))
 
 
 __all__ = ["AdminMatch", "Node", "match_admin"]

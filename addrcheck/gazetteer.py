@@ -152,6 +152,25 @@ class Gazetteer:
         self.unlisted_towns: dict[str, frozenset[str]] = {
             county: frozenset(names.split("|")) for county, names in document["unlisted_towns"].items()
         }
+        # Retired county names another unit still bears, by the city they were in (邢台市: 桥西区 -> 信都区).
+        self.retired_in_city: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}
+        for city, packed in document["retired_in_city"].items():
+            names: dict[str, tuple[tuple[str, ...], str]] = {}
+            for item in packed.split("|"):
+                name, codes, year = item.split(":")
+                names[name] = (tuple(codes.split(",")), year)
+            self.retired_in_city[city] = names
+        # Words that end a compound's or a firm's name (花园, 大厦, 市场): data/vocab/premises_words.txt.
+        self.premises_words: frozenset[str] = frozenset(document["vocab"]["premises"])
+        self.premises_lengths: tuple[int, ...] = tuple(
+            sorted({len(w) for w in self.premises_words}, reverse=True)
+        )
+        # Words that end a functional zone's name (经济开发区, 高新区): data/vocab/zone_words.txt.
+        self.zone_words: frozenset[str] = frozenset(document["vocab"]["zones"])
+        self.zone_lengths: tuple[int, ...] = tuple(sorted({len(w) for w in self.zone_words}, reverse=True))
+        # First characters of each list: most positions start no word, and one set lookup says so.
+        self.premises_starts: frozenset[str] = frozenset(w[0] for w in self.premises_words)
+        self.zone_starts: frozenset[str] = frozenset(w[0] for w in self.zone_words)
         self._readings: dict[str, NameReadings] = {}
         self._divisions: dict[str, Division] = {}
         # Folding must keep lengths (spans depend on it), so only ASCII letters are upper-cased (not ß -> SS).

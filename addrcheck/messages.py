@@ -59,6 +59,21 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "“{name}”已不是此处的现行区划（{year} 年调整），已按现行的“{current}”处理。",
         "“{name}” is no longer the division here (changed in {year}); read as today's “{current}”.",
     ),
+    ReasonCode.UNCONFIRMED_REGION: (
+        "“{name}”可能指{options}，但地址中没有其他依据（上级地区、“区/县/市”等字样或紧随的道路），"
+        "也可能只是名称的一部分。请确认所在地区。",
+        "“{name}” may mean {options}, but nothing else in the address confirms it (no parent division, no "
+        "区/县/市 suffix, no road right after it): it may be part of a name. Please confirm the region.",
+    ),
+    ReasonCode.INVISIBLE_CHARACTER: (
+        "地址含有 {count} 个不可见字符（如零宽空格、文字方向控制符，第 {position} 个字符起），已从规范地址中删除。",
+        "The address contains {count} invisible character(s) (zero-width spaces, direction controls; from "
+        "position {position}); they were removed from the normalised address.",
+    ),
+    ReasonCode.TOO_MANY_NAMES: (
+        "地址中有 {count} 个行政区划名称，只读取了前 {limit} 个：请只写一个地址。",
+        "The address holds {count} division names; only the first {limit} were read. Write one address only.",
+    ),
     ReasonCode.UNRESOLVED_TEXT: (
         "无法识别“{text}”。",
         "Could not place “{text}”.",
@@ -71,6 +86,16 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
     (ReasonCode.AMBIGUOUS_REGION, "split"): (
         "“{name}”已于 {year} 年撤销，现分属：{options}。请写明现在的区县或所在街道。",
         "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
+    ),
+    (ReasonCode.INCONSISTENT_HIERARCHY, "second"): (
+        "地址栏里有第二个地址（从“{name}”起）：退货地址只能写一个，请只保留{context}的地址或另一个。",
+        "The field holds a second address (from “{name}”): a return address must be one place; keep the one "
+        "in {context} or the other.",
+    ),
+    (ReasonCode.UNKNOWN_REGION, "zone"): (
+        "“{name}”是{city}的功能区，不是 2023 年区划表中的区县：已按区县级处理，没有代码；如知道所在的区县，请写明。",
+        "“{name}” is a functional zone of {city}, not a county in the 2023 table: read as the county level, "
+        "without a code. Name the county if you know it.",
     ),
     (ReasonCode.UNKNOWN_REGION, "seat"): (
         "{county}在 2023 年区划表中没有“{name}”：这通常指县城所在的乡镇，请写明它的现行名称。",

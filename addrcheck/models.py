@@ -87,6 +87,9 @@ class ReasonCode(StrEnum):
     UNKNOWN_REGION = "UNKNOWN_REGION"
     OUTDATED_NAME = "OUTDATED_NAME"
     UNRESOLVED_TEXT = "UNRESOLVED_TEXT"
+    UNCONFIRMED_REGION = "UNCONFIRMED_REGION"
+    INVISIBLE_CHARACTER = "INVISIBLE_CHARACTER"
+    TOO_MANY_NAMES = "TOO_MANY_NAMES"
 
 
 class Severity(StrEnum):
@@ -229,6 +232,26 @@ class Unresolved:
 
 
 @dataclass(frozen=True, slots=True, init=False)
+class Removal:
+    """Input text that ``normalized`` leaves out, and why (``addrcheck.normalized.REMOVAL_KINDS``)."""
+
+    text: str
+    span: Span
+    why: str
+
+    def __init__(self, text: str, span: Span, why: str) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "why", why)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _constructor_call(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span), "why": self.why}
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class ParseResult:
     original: str
     normalized: str
@@ -237,6 +260,8 @@ class ParseResult:
     unresolved: tuple[Unresolved, ...] = ()
     # Problems found while parsing (unknown or conflicting divisions, retired names); validate() adds policy ones.
     notes: tuple[Reason, ...] = ()
+    # What ``normalized`` leaves out of the input beyond the divisions it spells in full (contact, repeats...).
+    removed: tuple[Removal, ...] = ()
 
     def __init__(
         self,
@@ -246,6 +271,7 @@ class ParseResult:
         candidates: tuple[Candidate, ...] = (),
         unresolved: tuple[Unresolved, ...] = (),
         notes: tuple[Reason, ...] = (),
+        removed: tuple[Removal, ...] = (),
     ) -> None:
         object.__setattr__(self, "original", original)
         object.__setattr__(self, "normalized", normalized)
@@ -253,6 +279,7 @@ class ParseResult:
         object.__setattr__(self, "candidates", candidates)
         object.__setattr__(self, "unresolved", unresolved)
         object.__setattr__(self, "notes", notes)
+        object.__setattr__(self, "removed", removed)
 
     def get(self, name: str) -> str | None:
         component = self.components.get(name)
@@ -270,6 +297,7 @@ class ParseResult:
             "candidates": [candidate.to_dict() for candidate in self.candidates],
             "unresolved": [item.to_dict() for item in self.unresolved],
             "notes": [reason.to_dict() for reason in self.notes],
+            "removed": [item.to_dict() for item in self.removed],
         }
 
 
@@ -289,6 +317,7 @@ class ValidationResult:
     candidates: tuple[Candidate, ...]
     unresolved: tuple[Unresolved, ...]
     policy: str
+    removed: tuple[Removal, ...] = ()
 
     def __init__(
         self,
@@ -301,6 +330,7 @@ class ValidationResult:
         candidates: tuple[Candidate, ...],
         unresolved: tuple[Unresolved, ...],
         policy: str,
+        removed: tuple[Removal, ...] = (),
     ) -> None:
         object.__setattr__(self, "original", original)
         object.__setattr__(self, "normalized", normalized)
@@ -311,6 +341,7 @@ class ValidationResult:
         object.__setattr__(self, "candidates", candidates)
         object.__setattr__(self, "unresolved", unresolved)
         object.__setattr__(self, "policy", policy)
+        object.__setattr__(self, "removed", removed)
 
     @property
     def ok(self) -> bool:
@@ -339,4 +370,5 @@ class ValidationResult:
             "reasons": [reason.to_dict() for reason in self.reasons],
             "candidates": [candidate.to_dict() for candidate in self.candidates],
             "unresolved": [item.to_dict() for item in self.unresolved],
+            "removed": [item.to_dict() for item in self.removed],
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from addrcheck import messages
-from addrcheck.admin import AdminMatch, match_admin
+from addrcheck.admin import MAX_MENTIONS, AdminMatch, match_admin
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
 from addrcheck.models import (
@@ -18,6 +18,8 @@ from addrcheck.models import (
     Severity,
     Unresolved,
 )
+from addrcheck.normalized import build as build_normalized
+from addrcheck.normalized import division_prefix
 from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
@@ -87,10 +89,13 @@ def parse(text: str, /) -> ParseResult:
     # None when nothing is blocked: most addresses carry no contact, and the admin pass then skips the checks.
     admin = match_admin(folded, gazetteer, blocked=blocked if True in blocked else None)
     candidates = _place_admin(admin, gazetteer, text, components, notes)
+    if admin.unconfirmed:
+        candidates = _unconfirmed(admin, gazetteer, text, notes)
 
     claimed = list(blocked)
     for node in (*admin.chain, *admin.conflicts):
-        claimed[node.start : node.end] = [True] * (node.end - node.start)
+        if (node.start, node.end) not in admin.in_names:
+            claimed[node.start : node.end] = [True] * (node.end - node.start)
     if admin.unlisted_town is not None and "town" not in components and "district" in components:
         # Not in the 2023 table, but the map lists it under the county (个旧市城区街道): retired, moved or
         # renamed. Kept as written, without a code.
@@ -111,13 +116,64 @@ def parse(text: str, /) -> ParseResult:
         )
     for start, end in (*admin.repeats, *admin.placeholders):
         claimed[start:end] = [True] * (end - start)
+    if admin.too_many:
+        notes.append(
+            messages.reason(
+                ReasonCode.TOO_MANY_NAMES, severity=Severity.WARNING, count=admin.too_many, limit=MAX_MENTIONS
+            )
+        )
+    if admin.second_address is not None:
+        start, end = admin.second_address
+        notes.append(
+            messages.reason(
+                ReasonCode.INCONSISTENT_HIERARCHY,
+                (start, end),
+                variant="second",
+                name=text[start:end],
+                context=_describe(components),
+            )
+        )
+    if admin.unlisted_zone is not None and "district" not in components:
+        # 成都市高新区: a zone NBS does not list, which people use as the district; as written, without a code.
+        start, end = admin.unlisted_zone
+        components["district"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
+        claimed[start:end] = [True] * (end - start)
+        notes.append(
+            messages.reason(
+                ReasonCode.UNKNOWN_REGION,
+                (start, end),
+                severity=Severity.WARNING,
+                variant="zone",
+                name=text[start:end],
+                city=components["city"].value if "city" in components else "",
+            )
+        )
+    for start, end in admin.unknown_towns:
+        notes.append(
+            messages.reason(
+                ReasonCode.UNKNOWN_REGION, (start, end), severity=Severity.WARNING, name=text[start:end]
+            )
+        )
+    for start, end, meant in admin.misnamed:
+        candidates.append(_candidate(gazetteer, meant))
+        notes.append(
+            messages.reason(
+                ReasonCode.UNCONFIRMED_REGION,
+                (start, end),
+                name=text[start:end],
+                options=candidates[-1].normalized,
+            )
+        )
 
     unresolved: list[Unresolved] = []
+    leading: list[tuple[int, int, str]] = []
     for seg_start, seg_end in _segments(claimed):
         parts, leftovers = parse_street(folded, seg_start, seg_end, town_known="town" in components)
         if admin.chain and seg_end <= admin.start and not any(p.name == "road" for p in parts):
             # Text before the divisions is a note or a shop name, unless it holds a road (杨府山路12号温州市...).
-            _add_unresolved(unresolved, text, folded, seg_start, seg_end)
+            item = _add_unresolved(unresolved, text, folded, seg_start, seg_end)
+            if item is not None:
+                leading.append((item.span[0], item.span[1], "leading"))
             continue
         for part in parts:
             if part.name in components:
@@ -138,8 +194,10 @@ def parse(text: str, /) -> ParseResult:
         elsewhere = readings.towns if readings else ()
         # A township name alone (城西街道: dozens of them) contradicts nothing: the policy asks for the
         # levels above it.
-        if elsewhere and admin.chain:
-            # A real township, but not under the divisions named before it.
+        province = admin.chain[0].code[:2] if admin.chain else ""
+        if elsewhere and admin.chain and any(e.code[:2] == province for e in elsewhere):
+            # A real township of the province, but not under the divisions named before it; one the province
+            # does not have at all is unknown (retired or renamed), not a contradiction.
             notes.append(
                 messages.reason(
                     ReasonCode.INCONSISTENT_HIERARCHY,
@@ -150,7 +208,7 @@ def parse(text: str, /) -> ParseResult:
                     context=_describe(components),
                 )
             )
-        elif not elsewhere:
+        else:
             notes.append(
                 messages.reason(
                     ReasonCode.UNKNOWN_REGION, town.span, name=town.value, severity=Severity.WARNING
@@ -158,29 +216,56 @@ def parse(text: str, /) -> ParseResult:
             )
     if len(unresolved) > 1:
         unresolved.sort(key=lambda u: u.span)
-    # Unplaced text after the divisions stays in the normalised address (a second POI, 三期); text
-    # before them (a shop name, a note) does not.
-    first = admin.start if admin.chain else 0
-    kept_text = tuple((u.span[0], folded[u.span[0] : u.span[1]]) for u in unresolved if u.span[0] >= first)
     ordered = {name: components[name] for name in COMPONENT_NAMES if name in components}
+    removals: list[tuple[int, int, str]] = []
+    for name in _CONTACT:
+        contact_part = ordered.get(name)
+        if contact_part is not None and contact_part.span is not None:
+            removals.append((contact_part.span[0], contact_part.span[1], "contact"))
+    removals.extend((start, end, "contact") for start, end in contact.labels)
+    for level in ADMIN_LEVELS:
+        division = ordered.get(level)
+        if division is not None and division.span is not None:
+            removals.append((division.span[0], division.span[1], "division"))
+    removals.extend((start, end, "repeat") for start, end in admin.repeats)
+    removals.extend((start, end, "placeholder") for start, end in admin.placeholders)
+    removals.extend(leading)
+    normalized, removed = build_normalized(text, folded, division_prefix(ordered), removals)
+    hidden = [r for r in removed if r.why == "invisible"]
+    if hidden:
+        notes.append(
+            messages.reason(
+                ReasonCode.INVISIBLE_CHARACTER,
+                hidden[0].span,
+                severity=Severity.WARNING,
+                count=sum(len(r.text) for r in hidden),
+                position=hidden[0].span[0],
+            )
+        )
     return ParseResult(
         original=text,
-        normalized=render(ordered, kept_text),
+        normalized=normalized,
         components=ordered,
         candidates=tuple(candidates),
         unresolved=tuple(unresolved),
         notes=tuple(notes),
+        removed=removed,
     )
 
 
-def _add_unresolved(unresolved: list[Unresolved], text: str, folded: str, start: int, end: int) -> None:
+def _add_unresolved(
+    unresolved: list[Unresolved], text: str, folded: str, start: int, end: int
+) -> Unresolved | None:
     """Record text nobody placed, trimmed of separators; separators alone are not worth reporting."""
     while start < end and folded[start] in SEPARATORS:
         start += 1
     while end > start and folded[end - 1] in SEPARATORS:
         end -= 1
-    if start < end:
-        unresolved.append(Unresolved(text[start:end], (start, end)))
+    if start >= end:
+        return None
+    item = Unresolved(text[start:end], (start, end))
+    unresolved.append(item)
+    return item
 
 
 def _segments(claimed: list[bool]) -> list[tuple[int, int]]:
@@ -221,6 +306,10 @@ def _place_admin(
                 # A municipality's city level is the municipality: 北京市 names both.
                 span, origin = components["province"].span, components["province"].origin
             components[level] = Component(name, code, span, origin)
+            continue
+        if (node.start, node.end) in admin.in_names:
+            # Read from a zone's name (衢江经济开发区): the division is implied, the text stays the zone's.
+            components[level] = Component(name, code, None, Origin.INFERRED)
             continue
         # Written with another suffix (余杭镇, 新街镇 for 新街街道): not the canonical name, so an alias.
         origin = Origin.ALIAS if node.suffixed else _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
@@ -324,6 +413,29 @@ def _place_admin(
     return candidates
 
 
+def _unconfirmed(admin: AdminMatch, gazetteer: Gazetteer, text: str, notes: list[Reason]) -> list[Candidate]:
+    """A reading on a bare short name alone (东方明珠花园): each reading is a candidate to confirm, none is
+    taken, and the text stays as written for the street parts."""
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    for chain in admin.unconfirmed:
+        code = chain[-1].code
+        if code not in seen:
+            seen.add(code)
+            candidates.append(_candidate(gazetteer, code))
+    first = admin.unconfirmed[0]
+    span = (first[0].start, max(node.end for node in first))
+    notes.append(
+        messages.reason(
+            ReasonCode.UNCONFIRMED_REGION,
+            span,
+            name=text[span[0] : span[1]],
+            options="、".join(c.normalized for c in candidates),
+        )
+    )
+    return candidates
+
+
 def _code_at(gazetteer: Gazetteer, code: str, level: str) -> str | None:
     return next((c for c in gazetteer.chain(code) if LEVELS[gazetteer.level_of[c]] == level), None)
 
@@ -349,37 +461,10 @@ def _candidate(gazetteer: Gazetteer, code: str) -> Candidate:
         level: Component(name, None, None, Origin.INFERRED) for level, name in names.items() if name
     }
     return Candidate(
-        normalized=render(components),
+        normalized=division_prefix(components),
         province=names["province"],
         city=names["city"],
         district=names["district"],
         town=names["town"],
         code=code,
     )
-
-
-def render(components: dict[str, Component], extra: tuple[tuple[int, str], ...] = ()) -> str:
-    """The canonical one-line address: divisions by their full names, top down, then the finer parts in
-    the order the input gave them (reordering them could change how they read); no contact details.
-
-    ``extra``: (position, text) pieces nobody placed that still belong to the address; they keep their
-    place among the finer parts, so normalising never loses what the merchant wrote.
-    """
-    pieces = []
-    province = components.get("province")
-    for level in ADMIN_LEVELS:
-        component = components.get(level)
-        if component is None:
-            continue
-        if level == "city" and province is not None and component.value == province.value:
-            continue  # 北京市北京市 -> 北京市
-        pieces.append(component.value)
-    finer = [
-        (c.span[0] if c.span else -1, c.value)
-        for name, c in components.items()
-        if name not in ADMIN_LEVELS and name not in _CONTACT
-    ]
-    finer.extend(extra)
-    finer.sort()
-    pieces.extend(value for _, value in finer)
-    return "".join(pieces)

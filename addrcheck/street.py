@@ -25,15 +25,30 @@ from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, normalize_number
 
 _HAN = "\u4e00-\u9fff"
 _NUM = f"(?:[0-9]+|[{CHINESE_NUMERAL}]+)"
-_NUMX = f"{_NUM}(?:[-之][0-9]+)*"
+# A sub-number joined by a dash (12-3号, 000--000号 typed twice) or 之 (12之3号) is part of the number.
+_NUMX = f"{_NUM}(?:(?:-+|之)[0-9]+)*"
+# What may lead a door or building number: a block letter (A12栋, A-3栋), not the end of a longer code
+# (中天AAA00座), or, on a road, a heavenly stem (樱花东街甲8号; 八甲000号 is a place, then a number).
+_NUMBER_PREFIX = "(?:(?<![A-Z])[A-Z]{1,2}-?|(?<=[路街巷道弄里])[甲乙丙丁])"
+_FLOOR_NUM = f"(?:[0-9]{{1,2}}|[{CHINESE_NUMERAL}]+)"
 _NOT_NUMBER_WORD = "(?!楼|栋|幢|单元|层|室)"
+# Words after a bare number that make it a quantity, a date or the number of another part (3公里, 2023年,
+# 00区, 5路公交, 2支弄), never a door number by itself.
+_NOT_A_DOOR_AFTER = "号弄號楼栋幢座院层室房单元期区街路巷道组队社门户铺间位台床馆库厂站车年月日时点分秒米元个人只件次天周公里支摊"
+# What joins the numbers of a list or a range (12、14号, 12—16号, 12-~16号): the first is not a door number
+# by itself, the list is read as written.
+_LIST_GAP = "[、,，~～—–-]+"
+# A dashed date (2023-05-01) is not a door number.
+_DATE = "(?:19|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9](?![0-9])"
 # A name character that does not close another part: a community or zone name never runs across a road
 # or a number (文三路90号上黄村 is a road, a number and a village, not one long village name).
 _NAME = f"(?:(?![路街号巷弄栋幢室])[{_HAN}])"
 _NAME_OR_DIGIT = f"(?:(?![路街号巷弄栋幢室])[{_HAN}0-9])"
 
-_NUMBER_START = frozenset("0123456789" + CHINESE_NUMERAL)
+_DIGITS = "0123456789"
+_NUMBER_START = frozenset(_DIGITS + CHINESE_NUMERAL)
 _NUMBER_OR_LETTER = _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PREFIXED_NUMBER = _NUMBER_OR_LETTER | frozenset("甲乙丙丁")
 
 
 class _Part:
@@ -57,6 +72,8 @@ class _Part:
         self.tail = tail
 
 
+# The pattern of bare numbers: not a component itself, the scanner reads it as one or more of them.
+_NUMBER_RUN = "number_run"
 # Tried in this order at each position.
 _PATTERNS: tuple[_Part, ...] = (
     _Part(
@@ -81,17 +98,48 @@ _PATTERNS: tuple[_Part, ...] = (
         "(?!村|社区|镇|乡)",
         "道街路同巷里弄线速",
     ),
-    _Part("road_number", f"{_NUMX}(?:号|弄|號){_NOT_NUMBER_WORD}(?:院)?", "号弄號", _NUMBER_START),
+    _Part(
+        "road_number",
+        f"{_NUMBER_PREFIX}?{_NUMX}[A-Z]?-?(?:号|弄|號){_NOT_NUMBER_WORD}(?:院)?",
+        "号弄號",
+        _PREFIXED_NUMBER,
+    ),
     _Part(
         "building",
-        f"(?:{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))",
+        f"(?:(?:第|{_NUMBER_PREFIX})?{_NUMX}|[A-Z]{{1,2}})(?:号楼|栋|幢|座|号院|#楼?|楼(?=[0-9]+单元))"
+        # A wing named by its side (大厦东楼, 南幢), where no name goes on after it.
+        f"|[东西南北](?:楼|幢|栋|座)(?![{_HAN}])",
         "楼栋幢座院#",
+        _PREFIXED_NUMBER | frozenset("第东西南北"),
+    ),
+    _Part("unit", f"[A-Z]{{0,2}}{_NUM}单元|[A-Z]单元", "元", _NUMBER_OR_LETTER),
+    # A floor range (3-5层, A座2-3楼) is one floor part; 478-3楼 is a door number and a floor.
+    _Part(
+        "floor",
+        f"(?:(?<![0-9]){_FLOOR_NUM}-{_FLOOR_NUM}|{_NUM}|[A-Z]?[0-9]+)(?:楼层|层|楼|F)(?![0-9]*号)",
+        "层楼F",
         _NUMBER_OR_LETTER,
     ),
-    _Part("unit", f"{_NUM}单元", "元", _NUMBER_START),
-    _Part("floor", f"(?:{_NUM}|[A-Z]?[0-9]+)(?:楼层|层|楼|F)(?![0-9]*号)", "层楼F", _NUMBER_OR_LETTER),
-    # A room closes on 室/房/号, or is the last 3-5 digits of the address (a tail of at most 6 characters).
-    _Part("room", f"{_NUMX}(?:室|房|号房|号)|[A-Z]?[0-9]{{3,5}}$", "室房号", _NUMBER_OR_LETTER, tail=6),
+    # A room closes on 室/房/号, or is the last 3-5 digits of the address (a tail of at most 6 characters),
+    # not the end of a longer number (a postcode, a phone).
+    _Part(
+        "room",
+        f"{_NUMX}(?:室|房|号房|号)|(?<![0-9A-Z])[A-Z]?[0-9]{{3,5}}$",
+        "室房号",
+        _NUMBER_OR_LETTER,
+        tail=6,
+    ),
+    # Numbers with no closing word, one to three joined by dashes: 文三路478, 解放路218-6, 小区3-2-501,
+    # 长平路88华星大楼; not when one or two characters follow (8服饰, 12好: a shop's name, a typo), nor
+    # at the head of a list of numbers.
+    # Which parts they are depends on what they follow (see _read_number_run).
+    _Part(
+        _NUMBER_RUN,
+        f"(?<![0-9A-Z])(?<![0-9][-.])(?!{_DATE})(?:[A-Z](?=[0-9]))?[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}}"
+        f"(?![0-9A-Z]|[-.][0-9]|[{_NOT_A_DOOR_AFTER}]|[{_HAN}]{{1,2}}(?![{_HAN}])|{_LIST_GAP}[0-9A-Z])",
+        _DIGITS,
+        _NUMBER_OR_LETTER,
+    ),
 )
 # Pattern indices by the closing characters they need.
 _NEEDED_BY: dict[str, tuple[int, ...]] = {
@@ -163,13 +211,40 @@ def _longest_name_start(text: str, start: int, core_end: int) -> int:
     return core_end - (3 if tail else 2)
 
 
+# Words that close the name of a compound, a building or an institution (小区, 大厦, 医院...).
+_PREMISES = (
+    "小区",
+    "花园",
+    "大厦",
+    "广场",
+    "市场",
+    "公寓",
+    "家园",
+    "新村",
+    "商城",
+    "中心",
+    "大楼",
+    "山庄",
+    "花苑",
+    "公司",
+    "医院",
+    "大学",
+    "学院",
+    "酒店",
+    "宾馆",
+)
+
+
 def _second_road_start(text: str, start: int, end: int) -> int:
     """Where a road matched right after the road starts, if it is a second road, else -1.
 
     A second road is written straight after the first: a lane off it (永新街一巷, 兴平东路3巷) or, after a
     connector, the cross street of an intersection (中环南路和花园路). Its name is at most four characters
-    and crosses no word that ends another part; 和平路 after a road is a road, not 和 + 平路.
+    and crosses no word that ends another part; 和平路 after a road is a road, not 和 + 平路. A premises word
+    right after it makes it the head of a compound's name (庆春路竹竿巷小区, 新风路红街公寓).
     """
+    if text.startswith(_PREMISES, end):
+        return -1
     suffix = _longest_suffix(text, start, end, _ROAD_SUFFIXES)
     core_end = suffix if suffix >= 0 else end - 1
     if text[start] in _CONNECTORS and core_end - start > 2:
@@ -192,9 +267,7 @@ _ASSIST_ENDS: tuple[frozenset[str], ...] = (
 )
 # Split a POI from the named part inside it only where parse() has a component to put that part in.
 SPLIT_SUBPOI = "subpoi" in COMPONENT_NAMES
-_POI_HEAD = re.compile(
-    f"[{_HAN}A-Z0-9]{{2,}}?(?:小区|花园|大厦|广场|市场|公寓|家园|新村|商城|中心|大楼|山庄|花苑|公司|医院|大学|学院|酒店|宾馆)"
-)
+_POI_HEAD = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
 _HAS_NAME = re.compile(f"[{_HAN}A-Z]")
 # An unclaimed run is named by how it ends: a village or community word, or else it is a POI.
 _COMMUNITY_ENDS = ("社区", "村", "居委会", "村委会", "村委")
@@ -206,6 +279,49 @@ def _run_kind(chunk: str) -> str | None:
     if chunk.endswith(_COMMUNITY_ENDS):
         return "community"
     return "poi"
+
+
+# A room number has three digits or more (floor and room: 301, 1502); a shorter number after a dash
+# numbers a door within the door (218-6, 12-3).
+_ROOM_DIGITS = 3
+_NUMBER_NAMES = frozenset({_NUMBER_RUN, "room"})
+
+
+def _read_number_run(
+    text: str, start: int, end: int, after: str, seen: set[str]
+) -> list[tuple[str, int, int]] | None:
+    """The parts that bare numbers (``text[start:end]``, one to three joined by dashes) stand for, by what
+    they follow: ``after`` is "road", "place" (a compound, a village, a zone or a door number) or
+    "building". None: they stay unclaimed. Each part keeps its text as written; the dashes between
+    parts are separators, a dash inside a door number is part of it."""
+    if after == "road":
+        # 文三路478, 解放路218-6, 机场路88-2-1: the door number on the road, as the 号 form would be.
+        return None if "road_number" in seen else [("road_number", start, end)]
+    spans = []
+    piece = start
+    for i in range(start, end + 1):
+        if i == end or text[i] == "-":
+            spans.append((piece, i))
+            piece = i + 1
+    if after == "place" and "building" not in seen:
+        if len(spans) == 3 and not seen.intersection(("unit", "room")):
+            # 翠苑一区23-4-502: building, unit, room.
+            return [("building", *spans[0]), ("unit", *spans[1]), ("room", *spans[2])]
+        if len(spans) == 2 and spans[1][1] - spans[1][0] >= _ROOM_DIGITS and "room" not in seen:
+            # 某某小区12-301, 长寿路99弄12-301: building and room.
+            return [("building", *spans[0]), ("room", *spans[1])]
+        if len(spans) == 2:
+            # 溪口村12-3: one door number that numbers the place, as 溪口村12-3号 does.
+            return [("building", start, end)]
+    if (
+        after == "building"
+        and len(spans) == 2
+        and all(b - a >= _ROOM_DIGITS for a, b in spans)
+        and "room" not in seen
+    ):
+        # 某大厦A座1201-1205: a range of rooms.
+        return [("room", start, end)]
+    return None
 
 
 class StreetPart:
@@ -221,6 +337,25 @@ class StreetPart:
 
     def __repr__(self) -> str:
         return f"StreetPart({self.name!r}, {self.value!r}, {self.start}, {self.end})"
+
+
+def _number_context(text: str, parts: list[StreetPart], pending: int, position: int) -> str:
+    """What a number at ``position`` follows: "road" (the road or its second road, nothing between),
+    "place" (a named run, a community or zone, or a door number), "building", or "" (anything else)."""
+    if pending >= 0:
+        return "place" if _HAS_NAME.search(text, pending, position) else ""
+    if not parts:
+        return ""
+    last = parts[-1]
+    if any(text[i] not in SEPARATORS for i in range(last.end, position)):
+        return ""  # unclaimed text between, already set aside (the 2023 of 2023-05-01)
+    if last.name in ("road", "second_road"):
+        # A numbered lane with no road before it (某新村3弄) is numbered like the lane after a road.
+        lane = last.name == "road" and last.value.endswith("弄") and last.value[0] in _NUMBER_START
+        return "place" if lane else "road"
+    if last.name in ("community", "devzone", "road_number"):
+        return "place"
+    return "building" if last.name == "building" else ""
 
 
 def parse_street(
@@ -271,7 +406,29 @@ def parse_street(
                 continue
             match_start = position
             named_run_before = pending >= 0
-            if name == "road" and position == road_end:
+            after = _number_context(text, parts, pending, position) if name in _NUMBER_NAMES else ""
+            if name == _NUMBER_RUN:
+                pieces = _read_number_run(text, position, match.end(), after, seen)
+                if pieces is None:
+                    continue
+                if pending >= 0:
+                    other.append((pending, position))
+                    pending = -1
+                for piece_name, piece_start, piece_end in pieces:
+                    parts.append(StreetPart(piece_name, text[piece_start:piece_end], piece_start, piece_end))
+                    seen.add(piece_name)
+                position = match.end()
+                road_end = -1
+                break
+            if (
+                name == "room"
+                and after == "road"
+                and "road_number" not in seen
+                and text[match.end() - 1] in _DIGITS
+            ):
+                # 延安路398 at the end of the address: the door number on the road, not a room.
+                name = "road_number"
+            elif name == "road" and position == road_end:
                 match_start = _second_road_start(text, position, match.end())
                 if match_start < 0:
                     continue
@@ -303,11 +460,13 @@ def parse_street(
                 value = normalize_number(value)
             if (
                 name == "road_number"
-                and position == road_end
+                and "road" in seen
+                and "second_road" not in seen
                 and value.endswith("弄")
                 and _PATTERNS[_ROAD_NUMBER].pattern.match(text, match.end(), end) is not None
             ):
-                # 凯旋路88弄9号: a door number follows, so 88弄 is the lane and 9号 the door in it.
+                # 凯旋路88弄9号, 环城西路北段88弄9号: a door number follows, so 88弄 is the lane off the road
+                # and 9号 the door in it.
                 name = "second_road"
             elif name == "road_number" and "road" not in seen and value.endswith("弄"):
                 # A numbered lane with no road before it is the street itself (某某新村3弄12幢).

@@ -21,8 +21,10 @@ from addrcheck.parse import parse
 from addrcheck.policy import Policy, get_policy
 from addrcheck.text import control_characters
 
-_LOCATORS = ("road", "poi", "community")
-_NUMBERS = ("road_number", "building", "room")
+# An industrial zone locates a place as a POI does (长山工业区11号; with no number: MISSING_HOUSE_NUMBER).
+_LOCATORS = ("road", "poi", "community", "devzone")
+# A floor counts at a named building (仁恒置地广场35F, 金茂大厦42层): the courier asks at the tower's desk.
+_NUMBERS = ("road_number", "building", "room", "floor")
 _STATUS_OF = {
     ReasonCode.EMPTY: Status.INVALID,
     ReasonCode.TOO_LONG: Status.INVALID,
@@ -85,6 +87,7 @@ def validate(text: str, /, *, policy: Policy | str | None = None) -> ValidationR
         candidates=parsed.candidates,
         unresolved=parsed.unresolved,
         policy=rules.name,
+        removed=parsed.removed,
     )
 
 
@@ -135,17 +138,12 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
         no_city_level = district is not None and district.code is not None and "city" not in components
         if rules.require_city and "city" not in components and not no_city_level:
             reasons.append(messages.reason(ReasonCode.MISSING_CITY))
-        # Cities with no county level (东莞, 中山, 儋州, 嘉峪关): the city is enough.
-        if (
-            rules.require_district
-            and district is None
-            and (
-                city_code is None
-                or any(gazetteer.level_of[c] == 2 for c in gazetteer.children.get(city_code, ()))
-            )
-        ):
+        # Cities with no county level (东莞, 中山, 儋州, 嘉峪关): their townships stand where counties would, so
+        # the township is what is missing (the marketplaces' pickers list them at the county level).
+        countyless = city_code is not None and city_code in gazetteer.countyless_cities
+        if rules.require_district and district is None and not countyless:
             reasons.append(messages.reason(ReasonCode.MISSING_DISTRICT))
-        if rules.require_town and "town" not in components:
+        if "town" not in components and (rules.require_town or (rules.require_district and countyless)):
             reasons.append(messages.reason(ReasonCode.MISSING_TOWN))
     if rules.require_locator and not any(name in components for name in _LOCATORS):
         reasons.append(messages.reason(ReasonCode.MISSING_STREET))

@@ -112,6 +112,17 @@ class UnresolvedOut(BaseModel):
     span: Span
 
 
+RemovalKind = Literal["division", "repeat", "placeholder", "contact", "leading", "invisible", "separator"]
+
+
+class RemovalOut(BaseModel):
+    """Input text ``normalized`` leaves out, and why (the divisions are spelled in full in its prefix)."""
+
+    text: str
+    span: Span
+    why: RemovalKind
+
+
 class ValidationResultOut(BaseModel):
     """Exactly ``ValidationResult.to_dict()``, the same object as ``addrcheck check --json``."""
 
@@ -124,6 +135,7 @@ class ValidationResultOut(BaseModel):
     reasons: list[ReasonOut]
     candidates: list[CandidateOut]
     unresolved: list[UnresolvedOut]
+    removed: list[RemovalOut]
 
 
 class BatchResultOut(BaseModel):
@@ -138,6 +150,7 @@ class ParseResultOut(BaseModel):
     candidates: list[CandidateOut]
     unresolved: list[UnresolvedOut]
     notes: list[ReasonOut]
+    removed: list[RemovalOut]
 
 
 class NormalizeOut(BaseModel):

@@ -222,7 +222,7 @@ def verdict_files(directory: Path) -> list[Path]:
 def outcome_of(address: str) -> Outcome:
     """Run addrcheck (default policy) on one address."""
     from addrcheck import validate
-    from addrcheck.gazetteer import get_division
+    from addrcheck.gazetteer import get_division, get_gazetteer
     from addrcheck.models import Severity
 
     result = validate(address)
@@ -234,6 +234,10 @@ def outcome_of(address: str) -> Outcome:
         division = get_division(district.code) if district.code else None
         if division is not None:
             names.add(division.name)
+    city = result.components.get("city")
+    if district is None and city is not None and city.code in get_gazetteer().countyless_cities:
+        # A city with no county level (中山市, 东莞市): the labels name the city at the county level too.
+        names.add(city.value)
     return Outcome(str(result.status), codes, frozenset(names))
 
 

@@ -175,6 +175,11 @@ def add_banner_aliases(units: dict[str, dict[str, object]]) -> int:
     return added
 
 
+# city code -> {retired county name another unit still bears: (successor codes, year)}; filled by
+# historical_aliases.
+RETIRED_IN_CITY: dict[str, dict[str, tuple[list[str], str]]] = {}
+
+
 def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, str]) -> list[list[object]]:
     """Retired names mapped to today's units: [old name, level, [successor codes], year retired]."""
     rows = read_csv(SOURCES / "yescallop" / "result.csv")
@@ -229,6 +234,17 @@ def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, 
             if row["状态"] == "在用":
                 continue
             name, level = row["名称"], level_of[row["级别"]]
+            if level == DISTRICT and name in current_names and name not in GENERIC_HISTORICAL and len(name) >= 3:
+                # 邢台市桥西区 (信都区 since 2020): the name still belongs to another unit (石家庄市桥西区), so
+                # it is no alias; it reads as retired only after its own city (RETIRED_IN_CITY).
+                succ = {s for s in successors(code) if units[s]["level"] == DISTRICT}
+                cities = {str(units[s]["parent"]) for s in succ}
+                if len(cities) == 1 and all(units[s]["name"] != name for s in succ):
+                    city = cities.pop()
+                    known = RETIRED_IN_CITY.setdefault(city, {}).get(name)
+                    codes = sorted(succ | set(known[0])) if known else sorted(succ)
+                    year = max(known[1], row["变更/弃用时间"]) if known else row["变更/弃用时间"]
+                    RETIRED_IN_CITY[city][name] = (codes, year)
             # Two characters are too little to be sure of, except a retired county: 郫县, 鄞县, 盘县 are
             # still written, and 县 says what they are (two-character 区 and 市 are words: 北区, 沙市).
             if name in GENERIC_HISTORICAL or name in current_names or (len(name) < 3 and name[-1] != "县"):
@@ -405,6 +421,16 @@ def territory_transfers(units: dict[str, dict[str, object]]) -> list[tuple[str, 
     return transfers
 
 
+def read_vocab(name: str) -> list[str]:
+    """One word a line from data/vocab/NAME.txt (``#`` comments), in file order, without duplicates."""
+    words: list[str] = []
+    for line in (HERE / "vocab" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        word = line.strip()
+        if word and not word.startswith("#") and word not in words:
+            words.append(word)
+    return words
+
+
 def main() -> int:
     units, replaced = build_units()
     add_short_names(units)
@@ -450,6 +476,13 @@ def main() -> int:
         # county code -> "|"-joined township names the map lists there and NBS 2023 does not
         "unlisted_towns": {county: "|".join(found) for county, found in unlisted.items()},
         "char_map": build_char_map(),
+        # city code -> "name:code,code:year|..." for retired county names another unit still bears.
+        "retired_in_city": {
+            city: "|".join(f"{name}:{','.join(codes)}:{year}" for name, (codes, year) in sorted(names.items()))
+            for city, names in sorted(RETIRED_IN_CITY.items())
+        },
+        # Word lists the parser reads (data/vocab/*.txt).
+        "vocab": {"premises": read_vocab("premises_words"), "zones": read_vocab("zone_words")},
     }
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -82,6 +82,7 @@ def test_batch_results_in_order_with_bad_elements(client: TestClient, acme: dict
             ],
             "candidates": [],
             "unresolved": [],
+            "removed": [],
         }
 
 

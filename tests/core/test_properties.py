@@ -101,6 +101,29 @@ def test_spans_of_explicit_components_cover_text_that_folds_to_their_value(text:
             assert fold(text[component.span[0] : component.span[1]]) == component.value
 
 
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(any_text, address_like, structured))
+def test_normalized_keeps_every_character_it_does_not_say_it_removes(text: str) -> None:
+    from addrcheck.normalized import check_invariant
+
+    assert check_invariant(addrcheck.parse(text)) == ""
+
+
+def test_normalized_invariant_on_real_addresses() -> None:
+    """All 497 real company addresses of the sample (bench/trust.py --final-test runs the 50,000)."""
+    import csv
+    from pathlib import Path
+
+    from addrcheck.normalized import check_invariant
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "examples" / "company-addresses-sample.csv"
+    with open(sample, encoding="utf-8") as handle:
+        texts = [row[0] for row in csv.reader(handle)][1:]
+    assert len(texts) > 400
+    problems = [(text, check_invariant(addrcheck.parse(text))) for text in texts]
+    assert [p for p in problems if p[1]] == []
+
+
 def test_results_do_not_depend_on_the_hash_seed() -> None:
     """Tied readings are ordered by code, not by set order: two API workers must give the same answer.
 

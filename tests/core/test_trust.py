@@ -1,0 +1,140 @@
+"""Issue 12's failure classes, one table each: places read only on evidence, nothing rewritten, contradictions
+only between well-evidenced readings, zones as the county level, and the hostile inputs of issue 14."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import addrcheck
+from addrcheck.normalized import check_invariant
+
+# (address, status, error codes, normalized)
+NAMES_INSIDE_NAMES = [
+    # A division's short name run into a compound's, a firm's or a road's name is no division.
+    ("东方明珠花园8幢302室", "vague", ("UNCONFIRMED_REGION",), "东方明珠花园8幢302室"),
+    ("长安小区3栋201", "vague", ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"), "长安小区3栋201"),
+    ("新华书店二楼", "vague", ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"), "新华书店二楼"),
+    ("路桥市场4楼", "vague", ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"), "路桥市场4楼"),
+    ("江北嘴大厦", "vague", ("UNCONFIRMED_REGION", "MISSING_HOUSE_NUMBER"), "江北嘴大厦"),
+    ("和平里小区5号楼", "vague", ("UNCONFIRMED_REGION",), "和平里小区5号楼"),
+    ("嘉陵江东街50号康缘智汇港1栋606", "vague", ("UNCONFIRMED_REGION",), "嘉陵江东街50号康缘智汇港1栋606"),
+    (
+        "朝阳门北大街20号兴业银行大厦",
+        "vague",
+        ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"),
+        "朝阳门北大街20号兴业银行大厦",
+    ),
+    # ...but a name next to its parent is read, and the compound keeps its name.
+    ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
+    ("杭州市西湖区翠苑一区23-4-502", "ok", (), "浙江省杭州市西湖区翠苑街道翠苑一区23-4-502"),
+    # A zone is named after the division it lies in: read from the name, which stays whole.
+    ("衢江经济开发区海力大道8号", "ok", (), "浙江省衢州市衢江区衢江经济开发区海力大道8号"),
+    # A division named after the road, inside a firm's name: read, and kept in the name.
+    ("中兴路8号宁波市公安局", "vague", ("MISSING_DISTRICT",), "浙江省宁波市中兴路8号宁波市公安局"),
+]
+
+REWRITES = [
+    (
+        "浙江省金华市义乌市八一北街100号金华市第一人民医院",
+        "浙江省金华市义乌市八一北街100号金华市第一人民医院",
+    ),
+    ("上海市浦东新区川沙路5558弄12号-301", "上海市浦东新区川沙路5558弄12号-301"),
+    ("江苏省无锡市江阴市顾山镇江阴市顾山中学", "江苏省无锡市江阴市顾山镇江阴市顾山中学"),
+    ("浙江省浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),  # a pasted repeat still goes
+    ("浙江杭州西湖文化广场3号", "浙江省杭州市西湖区西湖文化广场3号"),
+]
+
+EVIDENCE = [
+    # (address, status, error codes)
+    (
+        "南京市雨花区小行路16号3号楼",
+        "vague",
+        ("UNCONFIRMED_REGION",),
+    ),  # clipped 雨花台区: confirm, no contradiction
+    ("上海市南汇区中港镇同强路8号", "ok", ()),  # a township the province lacks: UNKNOWN_REGION, a warning
+    ("贵州省凯里市黄平县新州镇城关路1号", "ok", ()),  # the prefecture's seat names the prefecture
+    ("河北省雄安新区容城县奥威路1号", "ok", ()),
+    (
+        "山东省青岛市东海西路17号海信大厦22楼；广东省佛山市顺德区容桂容港路8号",
+        "inconsistent",
+        ("INCONSISTENT_HIERARCHY",),
+    ),
+    ("杭州市婺城区", "inconsistent", ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),  # still a contradiction
+]
+
+ZONES = [
+    # (address, district value, district code)
+    ("郑州航空港区新港大道1号", "郑州航空港经济综合实验区", "410173"),
+    ("苏州市工业园区星湖街328号", "苏州工业园区", "320576"),
+    ("保定市高新区朝阳北大街1号", "保定高新技术产业开发区", "130671"),
+    ("成都市高新区天府大道100号", "高新区", None),  # not an NBS county: as written, with a warning
+    ("成都市高新区桂溪街道天府大道100号", "武侯区", "510107"),  # the township settles the county
+]
+
+
+@pytest.mark.parametrize(("text", "status", "codes", "normalized"), NAMES_INSIDE_NAMES)
+def test_names_inside_names(text: str, status: str, codes: tuple[str, ...], normalized: str) -> None:
+    result = addrcheck.validate(text)
+    errors = tuple(r.code.value for r in result.reasons if r.severity.value == "error")
+    assert (result.status.value, errors, result.normalized) == (status, codes, normalized)
+
+
+@pytest.mark.parametrize(("text", "normalized"), REWRITES)
+def test_nothing_rewritten(text: str, normalized: str) -> None:
+    result = addrcheck.parse(text)
+    assert result.normalized == normalized
+    assert check_invariant(result) == ""
+
+
+@pytest.mark.parametrize(("text", "status", "codes"), EVIDENCE)
+def test_contradiction_needs_evidence(text: str, status: str, codes: tuple[str, ...]) -> None:
+    result = addrcheck.validate(text)
+    errors = tuple(r.code.value for r in result.reasons if r.severity.value == "error")
+    assert (result.status.value, errors) == (status, codes)
+
+
+def test_unconfirmed_region_offers_the_candidates() -> None:
+    result = addrcheck.validate("和平里小区5号楼")
+    assert [c.normalized for c in result.candidates] == [
+        "天津市和平区",
+        "辽宁省沈阳市和平区",
+        "广东省河源市和平县",
+    ]
+    reason = result.reasons[0]
+    assert (reason.code.value, reason.span) == ("UNCONFIRMED_REGION", (0, 2))
+    assert "province" not in result.components and "district" not in result.components
+
+
+@pytest.mark.parametrize(("text", "value", "code"), ZONES)
+def test_zones_are_the_county_level(text: str, value: str, code: str | None) -> None:
+    result = addrcheck.validate(text)
+    district = result.components["district"]
+    assert (result.status.value, district.value, district.code) == ("ok", value, code)
+    warnings = [r.code.value for r in result.reasons if r.severity.value == "warning"]
+    assert warnings == ([] if code else ["UNKNOWN_REGION"])
+
+
+def test_invisible_characters_are_removed_and_reported() -> None:
+    result = addrcheck.validate("浙江省金华市义乌市工人北路100号\u202e\u200b3楼")
+    assert result.normalized == "浙江省金华市义乌市工人北路100号3楼"
+    assert [r.why for r in result.removed if r.why == "invisible"] == ["invisible"]
+    assert "INVISIBLE_CHARACTER" in result.reason_codes
+
+
+@pytest.mark.parametrize("text", ["城关镇" * 66, "城关镇1" * 49, "临平镇星桥街道" * 28, "鼓楼区，" * 49])
+def test_repeated_names_cost_little(text: str) -> None:
+    """Issue 14 item 3: work per address is bounded; compared with a real address in the same run."""
+    real = "浙江省金华市义乌市稠城街道工人北路100号"
+    addrcheck.validate(text)
+
+    def cost(address: str) -> float:
+        started = time.process_time()
+        for _ in range(20):
+            addrcheck.validate(address)
+        return time.process_time() - started
+
+    assert cost(text) < 60 * max(cost(real), 1e-4)
+    result = addrcheck.validate(text)
+    assert result.status.value != "ok"
