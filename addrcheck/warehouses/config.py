@@ -28,6 +28,14 @@ rules of equal priority can match the same item; no rule can never match (empty 
 conditions, or hidden behind one higher-priority rule). The example SKU in overlap messages is a shortest
 one, found exactly (see ``_patterns``).
 
+Bounds, checked before the work they protect and reported as CONFIG_TOO_COMPLEX with the line: 1 MiB
+(TOO_LARGE), nesting 10 deep, 20,000 values with every YAML alias counted as what it repeats (counted on
+the parser's events, so a "billion laughs" file is refused after reading it once), 1,000 characters per
+value, 100 warehouses, 200 rules, 1,000 values per condition list, and a work budget for comparing rules
+(globs are compared through automata; SKU lists and prefixes directly). Text holding a lone surrogate is
+INVALID_CHARACTER; a value holding an invisible or control character (U+202E, U+200B, U+FEFF, a tab…) is
+INVISIBLE_CHARACTER. A YAML value its constructor cannot build (a timestamp with month 13) is PARSE_ERROR.
+
 Caveats: a rule covered only by the union of several higher rules is not reported; TOML line numbers come
 from a line scan, so a value inside an inline table or multi-line array is reported at its key's line.
 """
@@ -63,7 +71,7 @@ MAX_VALUE_LENGTH = 1_000  # characters in one value
 MAX_WAREHOUSES = 100
 MAX_RULES = 200
 MAX_CONDITION_VALUES = 1_000  # values in one condition list (sku = [...]); use sku_prefix or sku_glob
-PATTERN_BUDGET_UNITS = 150_000  # work for comparing rules, about 0.3 s (see _patterns.Budget)
+PATTERN_BUDGET_UNITS = 200_000  # work for comparing rules, about 0.35 s (see _patterns.Budget)
 DEFAULT_RULE_ID = "default"
 WAREHOUSE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 MAX_RULE_ID_LENGTH = 128
@@ -689,6 +697,11 @@ def _sku_set(rule: Rule) -> _SkuSet:
     return _SkuSet(rule, everything=True)
 
 
+def _direct_cost(values: int) -> int:
+    # a direct membership test costs about a quarter of one automaton step (measured)
+    return 1 + values // 4
+
+
 def _has_prefix_in(sku: str, prefixes: frozenset[str]) -> bool:
     return any(sku[:length] in prefixes for length in range(1, len(sku) + 1))
 
@@ -702,7 +715,7 @@ def _fast_overlap(first: _SkuSet, second: _SkuSet, budget: patterns.Budget) -> s
     gives), or ``_UNKNOWN``."""
     for one, other in ((first, second), (second, first)):
         if one.finite is not None:
-            budget.spend(len(one.finite))
+            budget.spend(_direct_cost(len(one.finite)))
             return next((sku for sku in one.finite if other.rule.matches_sku(sku)), None)
     if first.opaque or second.opaque:
         return _UNKNOWN
@@ -712,7 +725,7 @@ def _fast_overlap(first: _SkuSet, second: _SkuSet, budget: patterns.Budget) -> s
     other_prefixes = second.prefixes or frozenset()
     if first.everything or second.everything:
         return min(one_prefixes | other_prefixes, key=_shortest_first)
-    budget.spend(len(one_prefixes) + len(other_prefixes))
+    budget.spend(_direct_cost(len(one_prefixes) + len(other_prefixes)))
     # two prefix languages meet in the longer prefix, when the shorter one starts it
     candidates = [p for p in one_prefixes if _has_prefix_in(p, other_prefixes)]
     candidates += [p for p in other_prefixes if _has_prefix_in(p, one_prefixes)]
@@ -722,7 +735,7 @@ def _fast_overlap(first: _SkuSet, second: _SkuSet, budget: patterns.Budget) -> s
 def _fast_covered(inner: _SkuSet, outer: _SkuSet, budget: patterns.Budget) -> bool | None:
     """Whether every SKU ``inner`` accepts, ``outer`` accepts too; None when only the automaton knows."""
     if inner.finite is not None:
-        budget.spend(len(inner.finite))
+        budget.spend(_direct_cost(len(inner.finite)))
         return all(outer.rule.matches_sku(sku) for sku in inner.finite)
     if outer.everything:
         return True
@@ -731,7 +744,7 @@ def _fast_covered(inner: _SkuSet, outer: _SkuSet, budget: patterns.Budget) -> bo
     if outer.finite is not None or inner.everything:
         return False  # an infinite set inside a finite one, or every SKU inside a prefix condition
     assert inner.prefixes is not None and outer.prefixes is not None
-    budget.spend(len(inner.prefixes))
+    budget.spend(_direct_cost(len(inner.prefixes)))
     return all(_has_prefix_in(p, outer.prefixes) for p in inner.prefixes)
 
 
@@ -749,7 +762,7 @@ def _check_rules(checker: _Checker, rules: list[tuple[Rule, Path_]]) -> None:
             "CONFIG_TOO_COMPLEX",
             f"the file is too complex: comparing its {len(rules)} rules would take more than "
             f"{PATTERN_BUDGET_UNITS} steps; use fewer rules, or sku_prefix and sku lists instead of sku_glob",
-            ("rules",),
+            ("rules", 0),
         )
 
 
@@ -837,7 +850,7 @@ def _read_warehouses(checker: _Checker, document: Mapping[str, Any], policy: str
         checker.add(
             "CONFIG_TOO_COMPLEX",
             f"the file is too complex: {len(raw)} warehouses, more than {MAX_WAREHOUSES}",
-            ("warehouses",),
+            ("warehouses", MAX_WAREHOUSES),  # at the first one too many
         )
         return {}
     warehouses: dict[str, Warehouse] = {}
@@ -926,7 +939,7 @@ def _read_rules(
         checker.add(
             "CONFIG_TOO_COMPLEX",
             f"the file is too complex: {len(raw)} rules, more than {MAX_RULES}",
-            ("rules",),
+            ("rules", MAX_RULES),
         )
         return [], []
     rules: list[tuple[Rule, Path_]] = []
@@ -1181,7 +1194,11 @@ def load_config(path: str | Path, *, policy: str = "strict") -> WarehouseConfig:
     """
     fmt = format_for(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)  # a larger file is refused without reading it all
+        if len(data) > MAX_CONFIG_BYTES:
+            raise _problem("TOO_LARGE", f"the file is larger than {MAX_CONFIG_BYTES} bytes", None, str(path))
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         problem = ConfigProblem("READ_ERROR", f"cannot read the file: {reason}", None, str(path))
