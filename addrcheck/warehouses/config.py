@@ -465,9 +465,10 @@ def _parse(text: str, fmt: str, source: str) -> tuple[Any, dict[Path_, int], lis
             loader.dispose()
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
-    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-        # SafeLoader's constructors raise these for values its resolver accepted: a timestamp with
-        # month 13 (ValueError), "!!timestamp x" (AttributeError), "!!float abc" (ValueError).
+    except (ValueError, TypeError, AttributeError, LookupError, OverflowError) as exc:
+        # SafeLoader's constructors raise these for values its resolver or a tag let through: a timestamp
+        # with month 13 (ValueError), "!!timestamp x" (AttributeError), "!!int" with no digits
+        # (IndexError), "!!bool x" (KeyError); found by tests/fuzz/test_fuzz_warehouses.py.
         if isinstance(exc, ConfigError):
             raise
         reason = f": {exc}" if type(exc) is ValueError else " (a tag that does not fit its value)"

@@ -113,6 +113,18 @@ CASES: list[tuple[str, str, str, tuple[str, int | None, str]]] = [
         ("PARSE_ERROR", None, "not valid YAML: a value cannot be read (a tag that does not fit its value)"),
     ),
     (
+        "YAML integer tag without digits",
+        "yaml",
+        "a: !!int",
+        ("PARSE_ERROR", None, "not valid YAML: a value cannot be read (a tag that does not fit its value)"),
+    ),
+    (
+        "YAML boolean tag on a word",
+        "yaml",
+        "a: !!bool x",
+        ("PARSE_ERROR", None, "not valid YAML: a value cannot be read (a tag that does not fit its value)"),
+    ),
+    (
         "101 warehouses",
         "toml",
         "".join(warehouse(i) for i in range(101)),
