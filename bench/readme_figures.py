@@ -81,7 +81,15 @@ def test_sentence() -> str:
         raise SystemExit(f"the test suite did not pass:\n{last}")
     count = sum(int(part.split()[0]) for part in found.group("counts").split(", "))
     minutes, seconds = divmod(round(elapsed), 60)
-    return f"({count:,} tests in {minutes} min {seconds} s on this project's 2-core machine;"
+    return f"({count:,} tests in {minutes} min {seconds} s on this project's 2-core machine, {_build()};"
+
+
+def _build() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("addrcheck.parse")
+    compiled = spec is not None and spec.origin is not None and not spec.origin.endswith(".py")
+    return "compiled install" if compiled else "pure-Python install (ADDRCHECK_NO_COMPILE=1)"
 
 
 def main(argv: list[str] | None = None) -> int:
