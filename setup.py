@@ -14,6 +14,9 @@ outside the parse path.
 from __future__ import annotations
 
 import os
+import sys
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
 
 from setuptools import setup
 
@@ -30,13 +33,37 @@ COMPILED_MODULES = [
     "addrcheck/validate.py",
 ]
 
+GROUP_NAME = "addrcheck"  # mypyc puts the compiled code of every module in one library, addrcheck__mypyc
+
+
+def _remove_stale_extensions(root: Path) -> list[Path]:
+    """Delete the extensions an earlier compiled editable install left next to the sources.
+
+    An in-place extension shadows its ``.py``; after ``ADDRCHECK_NO_COMPILE=1 pip install -e .`` the
+    shims stay while the new install no longer finds their shared library, and every ``addrcheck``
+    command failed with "No module named 'addrcheck__mypyc'". Only the modules listed here and mypyc's
+    shared library are removed.
+    """
+    stale: list[Path] = []
+    for module in COMPILED_MODULES:
+        source = root / module
+        stale += [
+            p for p in source.parent.glob(source.stem + ".*") if p.name.endswith(tuple(EXTENSION_SUFFIXES))
+        ]
+    stale += [p for p in root.glob(f"{GROUP_NAME}__mypyc.*") if p.name.endswith(tuple(EXTENSION_SUFFIXES))]
+    for path in stale:
+        path.unlink()
+    return stale
+
 
 def _extensions() -> list[object]:
     if os.environ.get("ADDRCHECK_NO_COMPILE", "").strip() not in ("", "0"):
+        for path in _remove_stale_extensions(Path(__file__).resolve().parent):
+            print(f"ADDRCHECK_NO_COMPILE: removed the stale compiled module {path.name}", file=sys.stderr)
         return []
     from mypyc.build import mypycify
 
-    return list(mypycify(COMPILED_MODULES, opt_level="3", group_name="addrcheck"))
+    return list(mypycify(COMPILED_MODULES, opt_level="3", group_name=GROUP_NAME))
 
 
 setup(ext_modules=_extensions())

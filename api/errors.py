@@ -39,7 +39,8 @@ UNKNOWN_POLICY               422     an audit ``policy`` that is not a preset na
                                      AMBIGUOUS_ADDRESS_COLUMN (a job that fails later carries the
                                      same codes in its ``error``, or AUDIT_INTERNAL_ERROR)
 ORDER_NOT_FOUND              404     no decision recorded for this order (for this merchant)
-METHOD_NOT_ALLOWED           405     the path exists, the method does not
+METHOD_NOT_ALLOWED           405     the path exists, the method does not (``Allow`` lists the methods;
+                                     OPTIONS answers 204 with ``Allow``)
 UNSUPPORTED_MEDIA_TYPE       415     a warehouse file in a content type other than JSON/TOML/YAML
 NOT_READY                    503     ``/readyz`` before the division data is loaded
 INTERNAL_ERROR               500     a bug; never expected for any input
@@ -59,6 +60,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from addrcheck.errors import AddrcheckError, AddressError, ConfigError, RoutingError
@@ -161,8 +163,34 @@ _HTTP_CODES = {
 }
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes on the request's path, OPTIONS included.
+
+    FastAPI makes one route per method, and Starlette's 405 names only the first route that matched the
+    path (``Allow: GET`` on ``/v1/warehouses``, which also takes PUT); asking every route fixes that for
+    all paths at once.
+    """
+    methods = {"OPTIONS"}
+    for method in _HTTP_METHODS:
+        # ask with each method in turn: routers nest (included routers wrap their routes), matching works
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    return sorted(methods)
+
+
+_HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        allow = {"Allow": ", ".join(allowed_methods(request))}
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=allow)  # OPTIONS asks exactly this
+        return error_response(
+            405, "METHOD_NOT_ALLOWED", "This method is not allowed on this path.", None, allow
+        )
     # FastAPI answers 400 when a body cannot be decoded at all (bytes that are not UTF-8); to the
     # client that is malformed input like any other, so it gets the same 422 as broken JSON.
     code, message, status = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", str(exc.detail), exc.status_code))

@@ -11,7 +11,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from addrcheck.storage.models import ORDER_ID_LENGTH, SKU_LENGTH
-from addrcheck.warehouses.hook import MAX_CATEGORY_LENGTH, MAX_ORDER_ITEMS, MAX_QTY
+from addrcheck.warehouses.hook import (
+    MAX_CATEGORY_LENGTH,
+    MAX_ORDER_ITEMS,
+    MAX_QTY,
+    ORDER_ID_PATTERN,
+    ORDER_ID_RULE,
+)
 
 PolicyName = Literal["default", "strict", "loose"]
 StatusName = Literal["ok", "vague", "ambiguous", "inconsistent", "invalid"]
@@ -23,8 +29,10 @@ Span = list[int]
 
 
 class RequestModel(BaseModel):
-    # Unknown fields are mistakes ("adress"), not extensions: refuse them with 422.
-    model_config = ConfigDict(extra="forbid")
+    # Unknown fields are mistakes ("adress"), not extensions: refuse them with 422. Strict: a field
+    # documented as boolean or integer takes exactly that ("recompute": 0 and "qty": "1", true or 1.0
+    # are refused, not coerced).
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # ---- requests -------------------------------------------------------------------------------------
@@ -63,7 +71,9 @@ class OrderItemRequest(RequestModel):
 class OrderRequest(RequestModel):
     """An order about to ship (the shape of ``addrcheck route ORDER.json``), plus ``recompute``."""
 
-    order_id: str = Field(min_length=1, max_length=ORDER_ID_LENGTH)
+    order_id: str = Field(
+        min_length=1, max_length=ORDER_ID_LENGTH, pattern=f"^{ORDER_ID_PATTERN}$", description=ORDER_ID_RULE
+    )
     shop: str = Field(min_length=1, max_length=128)
     items: list[OrderItemRequest] = Field(min_length=1, max_length=MAX_ORDER_ITEMS)
     buyer_address: str | None = Field(

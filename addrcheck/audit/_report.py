@@ -6,6 +6,7 @@ Every string from the input is hostile: it goes through ``html.escape`` before i
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,20 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+# Widths of 12 px text, rounded up over common sans-serif fonts: a CJK character is one em; Latin
+# capitals, digits and "_" stay under two thirds of one (uppercase reason codes are the widest labels).
+WIDE_CHAR_PX = 12
+NARROW_CHAR_PX = 8
+LABEL_GAP = 8  # from the chart's left edge to the longest label
+
+
+def text_width(text: str) -> int:
+    """The width in pixels ``text`` needs at font-size 12, erring on the wide side."""
+    return sum(
+        WIDE_CHAR_PX if unicodedata.east_asian_width(char) in "WF" else NARROW_CHAR_PX for char in text
+    )
+
+
 def bar_chart(
     counts: Mapping[str, int],
     *,
@@ -41,11 +56,19 @@ def bar_chart(
     colours: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> str:
-    """A horizontal bar chart as inline SVG; one bar per key, in the mapping's order."""
-    row_height, label_width, bar_width, value_width = 22, 150, 420, 110
+    """A horizontal bar chart as inline SVG; one bar per key, in the mapping's order.
+
+    The label and value columns are as wide as their longest text (``text_width``): a fixed 150 px cut
+    "MISSING_HOUSE_NUMBER" to "SSING_HOUSE_NUMBER" at the chart's left edge.
+    """
+    row_height, bar_width = 22, 420
     items = list(counts.items())
     largest = max((count for _, count in items), default=0) or 1
     total = sum(count for _, count in items) or 1
+    label_texts = [(labels or {}).get(key, key) for key, _ in items]
+    value_texts = [f"{count:,} ({100 * count / total:.1f}%)" for _, count in items]
+    label_width = max((text_width(text) for text in label_texts), default=0) + LABEL_GAP + 6
+    value_width = max((text_width(text) for text in value_texts), default=0) + 4 + LABEL_GAP
     height = row_height * len(items) + 30
     width = label_width + bar_width + value_width
     parts = [
@@ -57,7 +80,7 @@ def bar_chart(
         y = 26 + index * row_height
         length = round(bar_width * count / largest)
         colour = (colours or {}).get(key, BAR_COLOUR)
-        label = (labels or {}).get(key, key)
+        label = label_texts[index]
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 14}" font-size="12" text-anchor="end">{_e(label)}</text>'
         )
@@ -66,8 +89,7 @@ def bar_chart(
             f'fill="{_e(colour)}"><title>{_e(label)}: {count}</title></rect>'
         )
         parts.append(
-            f'<text x="{label_width + length + 4}" y="{y + 14}" font-size="12">'
-            f"{count:,} ({100 * count / total:.1f}%)</text>"
+            f'<text x="{label_width + length + 4}" y="{y + 14}" font-size="12">{value_texts[index]}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

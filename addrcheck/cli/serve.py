@@ -116,7 +116,7 @@ def run_keys_revoke(args: argparse.Namespace) -> int:
 def _set_up_demo(engine: Any, host: str, port: int) -> None:
     """Create the demo merchant with the example warehouses and print a key and a curl command."""
     from addrcheck.settings import get_settings
-    from addrcheck.storage.api_keys import create_api_key, ensure_merchant
+    from addrcheck.storage.api_keys import create_api_key, ensure_merchant, revoke_merchant_keys
     from addrcheck.storage.engine import session_scope
     from addrcheck.storage.warehouse_configs import save_warehouse_config
 
@@ -127,6 +127,7 @@ def _set_up_demo(engine: Any, host: str, port: int) -> None:
     with session_scope(engine, write=True) as session:
         ensure_merchant(session, DEMO_MERCHANT, "Demo merchant")
         save_warehouse_config(session, DEMO_MERCHANT, path.read_text(encoding="utf-8"), fmt)
+        revoked = revoke_merchant_keys(session, DEMO_MERCHANT)  # only the key printed now stays valid
         new = create_api_key(session, DEMO_MERCHANT)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown_host}:{port}"
@@ -134,6 +135,8 @@ def _set_up_demo(engine: Any, host: str, port: int) -> None:
     print(f"demo merchant {DEMO_MERCHANT!r}: warehouses from {path}", flush=True)
     print(f"demo API key (shown once): {new.key}", flush=True)
     print(f"web console: {base}/console/ (sign in with the demo API key)", flush=True)
+    if revoked:
+        print(f"earlier demo keys revoked: {', '.join(str(key.id) for key in revoked)}", flush=True)
     print("try:", flush=True)
     print(
         f"  curl -s {base}/v1/addresses/validate -H 'Authorization: Bearer {new.key}' "

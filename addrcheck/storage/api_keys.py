@@ -150,3 +150,21 @@ def revoke_api_key(session: Session, key_id: int) -> ApiKeyInfo:
         row.revoked_at = utc_now()
         session.flush()
     return _info(row)
+
+
+def revoke_merchant_keys(session: Session, merchant_id: str) -> list[ApiKeyInfo]:
+    """Revoke every key of ``merchant_id`` not yet revoked; the keys revoked now, oldest first.
+
+    ``addrcheck serve --demo`` calls it before printing a new demo key, so that only the last printed
+    demo key stays valid.
+    """
+    rows = session.scalars(
+        select(ApiKey)
+        .where(ApiKey.merchant_id == merchant_id, ApiKey.revoked_at.is_(None))
+        .order_by(ApiKey.id)
+    ).all()
+    now = utc_now()
+    for row in rows:
+        row.revoked_at = now
+    session.flush()
+    return [_info(row) for row in rows]

@@ -102,23 +102,41 @@ def prefix(text: str) -> tuple[Token, ...]:
 
 
 def to_regex(tokens: Sequence[Token]) -> re.Pattern[str]:
-    parts: list[str] = []
+    """A regex that fullmatches exactly the strings of ``tokens``, in time linear in the string's length.
+
+    A plain translation (``*`` -> ``.*``) backtracks exponentially on globs such as ``*a*a*a*a*a*a*a*a*b``
+    against ``aaaa…`` (28 s for one 60-character SKU). Every run between two stars has a fixed length,
+    so taking its leftmost occurrence is never wrong (the classic wildcard-matching argument); the atomic
+    group ``(?>.*?RUN)`` commits to it, and only the last star backtracks, over one run.
+    """
+    runs: list[list[str]] = [[]]
     for token in tokens:
         if isinstance(token, Star):
-            parts.append(".*")
-        elif token.negated and not token.chars:
-            parts.append(".")
+            runs.append([])
         else:
-            body = "".join(re.escape(char) for char in sorted(token.chars))
-            parts.append(f"[{'^' if token.negated else ''}{body}]")
+            runs[-1].append(_char_regex(token))
+    head, *middle = ["".join(run) for run in runs]
+    if not middle:
+        return re.compile(head, re.DOTALL)
+    *inner, last = middle
+    parts = [head, *(f"(?>.*?{run})" for run in inner), f".*{last}"]
     return re.compile("".join(parts), re.DOTALL)
+
+
+def _char_regex(token: CharSet) -> str:
+    if token.negated and not token.chars:
+        return "."
+    body = "".join(re.escape(char) for char in sorted(token.chars))
+    return f"[{'^' if token.negated else ''}{body}]"
 
 
 # --- languages as automata -------------------------------------------------------------------------
 
 
 class Language(Protocol):
-    """A set of strings, walked one character at a time."""
+    """A set of strings, walked one character at a time; ``weight`` is the cost of one step."""
+
+    weight: int
 
     def start(self) -> Hashable: ...
     def step(self, state: Hashable, char: str) -> Hashable: ...
@@ -131,6 +149,7 @@ class Glob:
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tuple(tokens)
+        self.weight = 1
 
     def _close(self, positions: Iterable[int]) -> frozenset[int]:
         closed: set[int] = set()
@@ -171,6 +190,7 @@ class _Combined:
     def __init__(self, parts: Sequence[Language], mode: str) -> None:
         self.parts = tuple(parts)
         self.mode = mode  # "any" (union), "all" (intersection), "not" (complement of the single part)
+        self.weight = sum(part.weight for part in self.parts)
 
     def start(self) -> Hashable:
         return tuple(part.start() for part in self.parts)
@@ -206,7 +226,28 @@ def complement(part: Language) -> Language:
 
 NON_EMPTY: Language = Glob((ANY_CHAR, Star()))  # a SKU has at least one character
 
-MAX_STATES = 200_000  # a safety net; configurations with hundreds of rules stay far below
+
+class PatternBudgetError(PatternError):
+    """The analysis needed more work than its budget allows (see ``Budget``)."""
+
+
+class Budget:
+    """Work allowed to ``example`` calls, shared by every call of one configuration check.
+
+    One unit is one automaton step of one glob (about a microsecond). Without a bound, a file of a few
+    hundred glob rules costs minutes of CPU: the checks compare every pair of rules.
+    """
+
+    def __init__(self, units: int) -> None:
+        self.remaining = units
+
+    def spend(self, units: int) -> None:
+        self.remaining -= units
+        if self.remaining < 0:
+            raise PatternBudgetError("the SKU patterns are too many or too complex to compare")
+
+
+DEFAULT_BUDGET_UNITS = 300_000
 
 
 def _stand_ins() -> Iterable[str]:
@@ -214,14 +255,18 @@ def _stand_ins() -> Iterable[str]:
     yield from (chr(code) for code in range(0xE000, 0xF900))  # private use: never in a real SKU
 
 
-def example(language: Language) -> str | None:
+def example(language: Language, budget: Budget | None = None) -> str | None:
     """A shortest string in ``language``, or None if it is empty.
 
     Characters not named by any pattern all behave alike, so one stand-in ("other") represents them.
+    Errors: ``PatternBudgetError`` when the search would spend more than ``budget`` (default: a fresh
+    ``Budget(DEFAULT_BUDGET_UNITS)``).
     """
+    budget = budget if budget is not None else Budget(DEFAULT_BUDGET_UNITS)
     named = language.alphabet()
     other = next(char for char in _stand_ins() if char not in named)
     letters = sorted(named | {other})
+    cost = len(letters) * language.weight
     start = language.start()
     queue: deque[tuple[Hashable, str]] = deque([(start, "")])
     seen = {start}
@@ -229,11 +274,10 @@ def example(language: Language) -> str | None:
         state, word = queue.popleft()
         if language.accepting(state):
             return word
+        budget.spend(cost)
         for char in letters:
             following = language.step(state, char)
             if following not in seen:
-                if len(seen) >= MAX_STATES:
-                    raise RuntimeError("pattern analysis exceeded its state budget")
                 seen.add(following)
                 queue.append((following, word + char))
     return None

@@ -28,6 +28,14 @@ rules of equal priority can match the same item; no rule can never match (empty 
 conditions, or hidden behind one higher-priority rule). The example SKU in overlap messages is a shortest
 one, found exactly (see ``_patterns``).
 
+Bounds, checked before the work they protect and reported as CONFIG_TOO_COMPLEX with the line: 1 MiB
+(TOO_LARGE), nesting 10 deep, 20,000 values with every YAML alias counted as what it repeats (counted on
+the parser's events, so a "billion laughs" file is refused after reading it once), 1,000 characters per
+value, 100 warehouses, 200 rules, 1,000 values per condition list, and a work budget for comparing rules
+(globs are compared through automata; SKU lists and prefixes directly). Text holding a lone surrogate is
+INVALID_CHARACTER; a value holding an invisible or control character (U+202E, U+200B, U+FEFF, a tab…) is
+INVISIBLE_CHARACTER. A YAML value its constructor cannot build (a timestamp with month 13) is PARSE_ERROR.
+
 Caveats: a rule covered only by the union of several higher rules is not reported; TOML line numbers come
 from a line scan, so a value inside an inline table or multi-line array is reported at its key's line.
 """
@@ -38,6 +46,7 @@ import hashlib
 import json
 import re
 import tomllib
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +63,15 @@ from addrcheck.warehouses._patterns import Language, PatternError
 FORMAT_VERSION = "addrcheck-warehouses/1"  # part of the hashed canonical form
 FORMATS = ("toml", "yaml")
 MAX_CONFIG_BYTES = 1_048_576
+# Bounds that keep one check within a fraction of a second of CPU (tests/api/test_api_limits.py measures
+# it); a real file is a few levels deep and holds a few hundred values.
+MAX_CONFIG_DEPTH = 10  # nested lists and tables; [[warehouses]] with a list of SKUs is 4
+MAX_CONFIG_NODES = 20_000  # keys, values and list items, every YAML alias counted as what it repeats
+MAX_VALUE_LENGTH = 1_000  # characters in one value
+MAX_WAREHOUSES = 100
+MAX_RULES = 200
+MAX_CONDITION_VALUES = 1_000  # values in one condition list (sku = [...]); use sku_prefix or sku_glob
+PATTERN_BUDGET_UNITS = 200_000  # work for comparing rules, about 0.35 s (see _patterns.Budget)
 DEFAULT_RULE_ID = "default"
 WAREHOUSE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 MAX_RULE_ID_LENGTH = 128
@@ -66,6 +84,19 @@ _RULE_KEYS = ("id", "warehouse", "warehouses", "priority", *CONDITION_KEYS)
 _ROUTING_KEYS = ("default",)
 
 Path_ = tuple[str | int, ...]
+
+# libyaml parses about eight times faster than the pure-Python parser (0.22 s against 1.7 s for 1 MB)
+_YAML_LOADER: Any = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Unicode categories Cc (controls), Cf (format: bidi overrides and isolates, zero-width characters, BOM),
+# Zl and Zp (line and paragraph separators): never part of an address, a name or a SKU.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _first_invisible(value: str) -> int | None:
+    return next(
+        (i for i, char in enumerate(value) if unicodedata.category(char) in _INVISIBLE_CATEGORIES), None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +159,19 @@ class Rule:
 
     def matches(self, sku: str, *, category: str | None = None, shop: str | None = None) -> bool:
         """Whether every condition of the rule holds for this item (the default matches everything)."""
-        if self.skus is not None and sku not in self.skus:
-            return False
-        if self.sku_prefixes is not None and not any(sku.startswith(p) for p in self.sku_prefixes):
-            return False
-        if self.sku_globs is not None and not any(r.fullmatch(sku) for r in self._glob_regexes):
+        if not self.matches_sku(sku):
             return False
         if self.categories is not None and category not in self.categories:
             return False
         return self.shops is None or shop in self.shops
+
+    def matches_sku(self, sku: str) -> bool:
+        """Whether the SKU conditions (sku, sku_prefix, sku_glob) hold; category and shop not asked."""
+        if self.skus is not None and sku not in self.skus:
+            return False
+        if self.sku_prefixes is not None and not any(sku.startswith(p) for p in self.sku_prefixes):
+            return False
+        return self.sku_globs is None or any(r.fullmatch(sku) for r in self._glob_regexes)
 
     def describe(self) -> str:
         """The rule in one line, for explanations: 'rule "toys" (line 20, priority 20: sku_prefix "TOY-")'."""
@@ -234,51 +269,212 @@ def _toml_locations(text: str) -> dict[Path_, int]:
 
 
 def _yaml_locations(
-    node: yaml.Node, path: Path_, locations: dict[Path_, int], duplicates: list[tuple[Path_, int]]
+    node: yaml.Node,
+    path: Path_,
+    locations: dict[Path_, int],
+    duplicates: list[tuple[Path_, int]],
+    seen: set[int],
 ) -> None:
     locations.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.CollectionNode):
+        # An alias repeats a node: its lines are recorded once, at its first path (later paths fall back
+        # to the key that holds the alias), so this walk costs the file's size, not the expansion's.
+        if id(node) in seen:
+            return
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        keys: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = (*path, key)
-            if key in seen:
+            if key in keys:
                 duplicates.append((child, key_node.start_mark.line + 1))
                 continue
-            seen.add(key)
-            _yaml_locations(value_node, child, locations, duplicates)
+            keys.add(key)
+            _yaml_locations(value_node, child, locations, duplicates, seen)
             locations[child] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _yaml_locations(item, (*path, index), locations, duplicates)
+            _yaml_locations(item, (*path, index), locations, duplicates, seen)
+
+
+def _problem(code: str, message: str, line: int | None, source: str) -> ConfigError:
+    problem = ConfigProblem(code, message, line, source)
+    return ConfigError(str(problem), problems=[problem])
+
+
+def _too_complex(what: str, line: int | None, source: str) -> ConfigError:
+    return _problem("CONFIG_TOO_COMPLEX", f"the file is too complex: {what}", line, source)
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _check_text(text: str, source: str) -> None:
+    """Refuse, before any parser sees it, text that no warehouse file holds or that is too large."""
+    if found := _SURROGATE.search(text):
+        raise _problem(
+            "INVALID_CHARACTER",
+            f"the file contains U+{ord(found.group()):04X}, a lone surrogate, which is not a character "
+            "(the text was not decoded from a real encoding)",
+            _line_at(text, found.start()),
+            source,
+        )
+    if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
+        raise _problem("TOO_LARGE", f"the file is larger than {MAX_CONFIG_BYTES} bytes", None, source)
+
+
+_TOML_STRING_OR_COMMENT = re.compile(
+    r'"""(?:\\[\s\S]|[^\\])*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*'
+)
+_TOML_BRACKET = re.compile(r"[\[\]{}]")
+_TOML_KEY_RUN = re.compile(r"[^\[\]{}=,\n]+")
+
+
+def _check_toml_shape(text: str, source: str) -> None:
+    """Bound nesting and dotted keys before tomllib sees the text.
+
+    tomllib recurses once per nested array or inline table (a ``RecursionError`` near 500 levels) and
+    spends time quadratic in the parts of one dotted key (``a.a.a…`` of 20,000 parts: 2.6 s; a 1 MB
+    file: half an hour). Strings and comments are blanked first (their newlines kept, for the line).
+    """
+    code = _TOML_STRING_OR_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    # a lower bound on the values _check_document_shape counts: one per "=", ",", "[" and "{"
+    if sum(code.count(char) for char in "=,[{") > MAX_CONFIG_NODES:
+        raise _too_complex(f"more than {MAX_CONFIG_NODES} values (keys, values and list items)", None, source)
+    depth = 0
+    for bracket in _TOML_BRACKET.finditer(code):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_CONFIG_DEPTH:
+            line = _line_at(code, bracket.start())
+            raise _too_complex(f"lists and tables nested more than {MAX_CONFIG_DEPTH} deep", line, source)
+    for run in _TOML_KEY_RUN.finditer(code):
+        if run.group().count(".") > MAX_CONFIG_DEPTH:
+            line = _line_at(code, run.start())
+            raise _too_complex(f"a dotted key of more than {MAX_CONFIG_DEPTH} parts", line, source)
+
+
+def _check_yaml_shape(text: str, source: str) -> None:
+    """Bound depth, value length and the size of the document with every alias expanded.
+
+    Works on the parser's events, which come without recursion and before any node exists: a "billion
+    laughs" file (anchors of anchors, 443 bytes, 10^7 values once expanded) used to take 54 s and 6 GB
+    while its line numbers were recorded; here it stops after ``MAX_CONFIG_NODES`` values. An anchor's
+    expanded size is the count of values between its start and end events, so an alias adds its size
+    without walking it. Errors: ``ConfigError`` (CONFIG_TOO_COMPLEX with the line, or PARSE_ERROR).
+    """
+    sizes: dict[str, int] = {}
+    open_collections: list[tuple[str | None, int]] = []  # (anchor, expanded count at its start)
+    expanded = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            open_collections.append((event.anchor, expanded))
+            expanded += 1
+            if len(open_collections) > MAX_CONFIG_DEPTH:
+                raise _too_complex(f"lists and tables nested more than {MAX_CONFIG_DEPTH} deep", line, source)
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            anchor, began = open_collections.pop()
+            if anchor is not None:
+                sizes[anchor] = expanded - began
+        elif isinstance(event, yaml.ScalarEvent):
+            expanded += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            if len(event.value) > MAX_VALUE_LENGTH:
+                raise _too_complex(f"a value is longer than {MAX_VALUE_LENGTH} characters", line, source)
+        elif isinstance(event, yaml.AliasEvent):
+            expanded += sizes.get(event.anchor or "", 1)
+        if expanded > MAX_CONFIG_NODES:
+            raise _too_complex(
+                f"more than {MAX_CONFIG_NODES} values (keys, values and list items, "
+                "counting every use of a YAML alias)",
+                line,
+                source,
+            )
+
+
+def _check_document_shape(document: Any, checker: _Checker) -> None:
+    """The same bounds on the parsed document (TOML has no events; YAML is already bounded)."""
+    stack: list[tuple[Any, Path_]] = [(document, ())]
+    count = 0
+    while stack:
+        value, path = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_NODES:
+            raise _too_complex(
+                f"more than {MAX_CONFIG_NODES} values (keys, values and list items)",
+                checker.line(path),
+                checker.source,
+            )
+        if len(path) > MAX_CONFIG_DEPTH:
+            raise _too_complex(
+                f"lists and tables nested more than {MAX_CONFIG_DEPTH} deep",
+                checker.line(path),
+                checker.source,
+            )
+        if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+            raise _too_complex(
+                f"a value is longer than {MAX_VALUE_LENGTH} characters", checker.line(path), checker.source
+            )
+        if isinstance(value, dict):
+            count += len(value)  # the keys
+            stack.extend((item, (*path, str(key))) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, (*path, index)) for index, item in enumerate(value))
+
+
+def _yaml_error(exc: Exception, source: str) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    detail = " ".join(str(exc).split())
+    return _problem(
+        "PARSE_ERROR", f"not valid YAML: {detail}", mark.line + 1 if mark is not None else None, source
+    )
 
 
 def _parse(text: str, fmt: str, source: str) -> tuple[Any, dict[Path_, int], list[ConfigProblem]]:
     """The document, its line map, and duplicate-key problems; raises ConfigError if it does not parse."""
     if fmt == "toml":
+        _check_toml_shape(text, source)
         try:
             document: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except RecursionError:
+            # tomllib recurses once per nested array or inline table; the shape check below gives the
+            # line for anything less deep than the interpreter's limit.
+            raise _too_complex(
+                f"lists and tables nested more than {MAX_CONFIG_DEPTH} deep", None, source
+            ) from None
+        except ValueError as exc:  # TOMLDecodeError, and int() refusing a number of over 4,300 digits
             found = re.search(r"line (\d+)", str(exc))
-            problem = ConfigProblem(
+            raise _problem(
                 "PARSE_ERROR", f"not valid TOML: {exc}", int(found.group(1)) if found else None, source
-            )
-            raise ConfigError(str(problem), problems=[problem]) from None
+            ) from None
         return document, _toml_locations(text), []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
+        _check_yaml_shape(text, source)
+        loader = _YAML_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            locations: dict[Path_, int] = {}
+            duplicates: list[tuple[Path_, int]] = []
+            if node is not None:
+                _yaml_locations(node, (), locations, duplicates, set())
+            document = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        detail = " ".join(str(exc).split())
-        problem = ConfigProblem(
-            "PARSE_ERROR", f"not valid YAML: {detail}", mark.line + 1 if mark is not None else None, source
-        )
-        raise ConfigError(str(problem), problems=[problem]) from None
-    locations: dict[Path_, int] = {}
-    duplicates: list[tuple[Path_, int]] = []
-    if node is not None:
-        _yaml_locations(node, (), locations, duplicates)
+        raise _yaml_error(exc, source) from None
+    except (ValueError, TypeError, AttributeError, LookupError, OverflowError) as exc:
+        # SafeLoader's constructors raise these for values its resolver or a tag let through: a timestamp
+        # with month 13 (ValueError), "!!timestamp x" (AttributeError), "!!int" with no digits
+        # (IndexError), "!!bool x" (KeyError); found by tests/fuzz/test_fuzz_warehouses.py.
+        if isinstance(exc, ConfigError):
+            raise
+        reason = f": {exc}" if type(exc) is ValueError else " (a tag that does not fit its value)"
+        raise _problem(
+            "PARSE_ERROR", f"not valid YAML: a value cannot be read{reason}", None, source
+        ) from None
     problems = [
         ConfigProblem(
             "DUPLICATE_KEY", f'key "{path[-1]}" appears twice in {_describe_path(path[:-1])}', line, source
@@ -351,6 +547,8 @@ class _Checker:
         if not value.strip():
             self.add("EMPTY_VALUE", f'{what}: "{key}" is empty', (*path, key))
             return None
+        if not self.printable(value, f'{what}: "{key}"', (*path, key)):
+            return None
         if max_length is not None and len(value) > max_length:
             self.add("TOO_LONG", f'{what}: "{key}" is longer than {max_length} characters', (*path, key))
             return None
@@ -370,7 +568,37 @@ class _Checker:
         if any(not v for v in values):
             self.add("EMPTY_VALUE", f'{what}: "{key}" contains an empty string', (*path, key))
             return None
+        if len(values) > MAX_CONDITION_VALUES:
+            self.add(
+                "CONFIG_TOO_COMPLEX",
+                f'the file is too complex: {what}: "{key}" lists {len(values)} values, more than '
+                f"{MAX_CONDITION_VALUES}; use sku_prefix or sku_glob",
+                (*path, key),
+            )
+            return None
+        if not all(self.printable(v, f'{what}: "{key}"', (*path, key)) for v in values):
+            return None
         return tuple(values)
+
+    def printable(self, value: str, what: str, path: Path_) -> bool:
+        """False (and a problem) for text holding an invisible or control character.
+
+        A warehouse's text ends up on return labels and in the ledger; a right-to-left override (U+202E),
+        a zero-width space (U+200B) or a control character there makes what is printed differ from what
+        was checked, so it is refused rather than cleaned.
+        """
+        position = _first_invisible(value)
+        if position is None:
+            return True
+        char = value[position]
+        name = unicodedata.name(char, "a control character")
+        self.add(
+            "INVISIBLE_CHARACTER",
+            f"{what} contains U+{ord(char):04X} ({name}) at position {position + 1}, an invisible "
+            "or control character; remove it",
+            path,
+        )
+        return False
 
 
 def _type_name(value: object) -> str:
@@ -435,11 +663,122 @@ def _covers(outer: tuple[str, ...] | None, inner: tuple[str, ...] | None) -> boo
     return outer is None or (inner is not None and set(inner) <= set(outer))
 
 
+def _shortest_first(sku: str) -> tuple[int, str]:
+    # the order in which the automaton's breadth-first search meets words: by length, then code point
+    return len(sku), sku
+
+
+@dataclass(frozen=True, slots=True)
+class _SkuSet:
+    """A rule's SKU conditions in a form cheaper than the automaton, when it has one.
+
+    ``finite``: exactly these SKUs (the rule lists ``sku``), shortest first. ``prefixes``: every SKU
+    starting with one of them (prefix conditions only). ``everything``: no SKU condition. A rule with a
+    glob and no ``sku`` list has none of these (``opaque``): only the automaton can compare it.
+    """
+
+    rule: Rule
+    finite: tuple[str, ...] | None = None
+    prefixes: frozenset[str] | None = None
+    everything: bool = False
+
+    @property
+    def opaque(self) -> bool:
+        return self.finite is None and self.prefixes is None and not self.everything
+
+
+def _sku_set(rule: Rule) -> _SkuSet:
+    if rule.skus is not None:
+        accepted = {sku for sku in rule.skus if rule.matches_sku(sku)}
+        return _SkuSet(rule, finite=tuple(sorted(accepted, key=_shortest_first)))
+    if rule.sku_globs is not None:
+        return _SkuSet(rule)
+    if rule.sku_prefixes is not None:
+        return _SkuSet(rule, prefixes=frozenset(rule.sku_prefixes))
+    return _SkuSet(rule, everything=True)
+
+
+def _direct_cost(values: int) -> int:
+    # a direct membership test costs about a quarter of one automaton step (measured)
+    return 1 + values // 4
+
+
+def _has_prefix_in(sku: str, prefixes: frozenset[str]) -> bool:
+    return any(sku[:length] in prefixes for length in range(1, len(sku) + 1))
+
+
+_EVERYTHING_EXAMPLE = "x"  # what the automaton gives for "any non-empty SKU" (its first stand-in)
+_UNKNOWN = "\x00unknown"  # not a SKU (ids and SKUs never hold NUL): "ask the automaton"
+
+
+def _fast_overlap(first: _SkuSet, second: _SkuSet, budget: patterns.Budget) -> str | None:
+    """A shortest SKU both accept, None if there is none (what ``patterns.example`` of the intersection
+    gives), or ``_UNKNOWN``."""
+    for one, other in ((first, second), (second, first)):
+        if one.finite is not None:
+            budget.spend(_direct_cost(len(one.finite)))
+            return next((sku for sku in one.finite if other.rule.matches_sku(sku)), None)
+    if first.opaque or second.opaque:
+        return _UNKNOWN
+    if first.everything and second.everything:
+        return _EVERYTHING_EXAMPLE
+    one_prefixes = first.prefixes or frozenset()
+    other_prefixes = second.prefixes or frozenset()
+    if first.everything or second.everything:
+        return min(one_prefixes | other_prefixes, key=_shortest_first)
+    budget.spend(_direct_cost(len(one_prefixes) + len(other_prefixes)))
+    # two prefix languages meet in the longer prefix, when the shorter one starts it
+    candidates = [p for p in one_prefixes if _has_prefix_in(p, other_prefixes)]
+    candidates += [p for p in other_prefixes if _has_prefix_in(p, one_prefixes)]
+    return min(candidates, key=_shortest_first) if candidates else None
+
+
+def _fast_covered(inner: _SkuSet, outer: _SkuSet, budget: patterns.Budget) -> bool | None:
+    """Whether every SKU ``inner`` accepts, ``outer`` accepts too; None when only the automaton knows."""
+    if inner.finite is not None:
+        budget.spend(_direct_cost(len(inner.finite)))
+        return all(outer.rule.matches_sku(sku) for sku in inner.finite)
+    if outer.everything:
+        return True
+    if inner.opaque or outer.opaque:
+        return None
+    if outer.finite is not None or inner.everything:
+        return False  # an infinite set inside a finite one, or every SKU inside a prefix condition
+    assert inner.prefixes is not None and outer.prefixes is not None
+    budget.spend(_direct_cost(len(inner.prefixes)))
+    return all(_has_prefix_in(p, outer.prefixes) for p in inner.prefixes)
+
+
 def _check_rules(checker: _Checker, rules: list[tuple[Rule, Path_]]) -> None:
+    """Rules that can never match, and rules of equal priority that match the same item.
+
+    Lists of SKUs and prefix-only rules are compared directly; globs through the automaton. All of it
+    draws on one ``patterns.Budget``: when that runs out, the file is CONFIG_TOO_COMPLEX.
+    """
+    budget = patterns.Budget(PATTERN_BUDGET_UNITS)
+    try:
+        _check_rules_within(checker, rules, budget)
+    except patterns.PatternBudgetError:
+        checker.add(
+            "CONFIG_TOO_COMPLEX",
+            f"the file is too complex: comparing its {len(rules)} rules would take more than "
+            f"{PATTERN_BUDGET_UNITS} steps; use fewer rules, or sku_prefix and sku lists instead of sku_glob",
+            ("rules", 0),
+        )
+
+
+def _check_rules_within(checker: _Checker, rules: list[tuple[Rule, Path_]], budget: patterns.Budget) -> None:
     languages = {rule.id: _sku_language(rule) for rule, _path in rules}
+    sets = {rule.id: _sku_set(rule) for rule, _path in rules}
+
+    def example(language: Language) -> str | None:
+        return patterns.example(language, budget)
+
     live: list[tuple[Rule, Path_]] = []
     for rule, path in rules:
-        if patterns.example(languages[rule.id]) is None:
+        shape = sets[rule.id]
+        never = shape.finite == () if not shape.opaque else example(languages[rule.id]) is None
+        if never:
             checker.add(
                 "RULE_NEVER_MATCHES",
                 f'rule "{rule.id}" can never match: no SKU satisfies all of its SKU conditions together',
@@ -451,14 +790,15 @@ def _check_rules(checker: _Checker, rules: list[tuple[Rule, Path_]]) -> None:
         for other, _other_path in live[:index] + live[index + 1 :]:
             if other.priority <= rule.priority:
                 continue
-            hidden = patterns.example(
-                patterns.intersection([languages[rule.id], patterns.complement(languages[other.id])])
-            )
-            if (
-                hidden is None
-                and _covers(other.categories, rule.categories)
-                and _covers(other.shops, rule.shops)
-            ):
+            if not (_covers(other.categories, rule.categories) and _covers(other.shops, rule.shops)):
+                continue
+            covered = _fast_covered(sets[rule.id], sets[other.id], budget)
+            if covered is None:
+                leftover = patterns.intersection(
+                    [languages[rule.id], patterns.complement(languages[other.id])]
+                )
+                covered = example(leftover) is None
+            if covered:
                 checker.add(
                     "RULE_NEVER_MATCHES",
                     f'rule "{rule.id}" can never match: every item it '
@@ -474,7 +814,9 @@ def _check_rules(checker: _Checker, rules: list[tuple[Rule, Path_]]) -> None:
             shops_meet, shop = _overlap(rule.shops, other.shops)
             if not (categories_meet and shops_meet):
                 continue
-            sku = patterns.example(patterns.intersection([languages[rule.id], languages[other.id]]))
+            sku = _fast_overlap(sets[rule.id], sets[other.id], budget)
+            if sku == _UNKNOWN:
+                sku = example(patterns.intersection([languages[rule.id], languages[other.id]]))
             if sku is None:
                 continue
             item = f"SKU {_quote(sku)}"
@@ -505,6 +847,13 @@ def _read_warehouses(checker: _Checker, document: Mapping[str, Any], policy: str
         checker.add(
             "NO_WAREHOUSES", "the file defines no warehouses ([[warehouses]] tables)", ("warehouses",)
         )
+    if len(raw) > MAX_WAREHOUSES:
+        checker.add(
+            "CONFIG_TOO_COMPLEX",
+            f"the file is too complex: {len(raw)} warehouses, more than {MAX_WAREHOUSES}",
+            ("warehouses", MAX_WAREHOUSES),  # at the first one too many
+        )
+        return {}
     warehouses: dict[str, Warehouse] = {}
     first_line: dict[str, int | None] = {}
     for index, table in enumerate(raw):
@@ -586,6 +935,13 @@ def _read_rules(
     raw = document.get("rules", [])
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         checker.add("WRONG_TYPE", '"rules" must be a list of tables ([[rules]])', ("rules",))
+        return [], []
+    if len(raw) > MAX_RULES:
+        checker.add(
+            "CONFIG_TOO_COMPLEX",
+            f"the file is too complex: {len(raw)} rules, more than {MAX_RULES}",
+            ("rules", MAX_RULES),
+        )
         return [], []
     rules: list[tuple[Rule, Path_]] = []
     canonical: list[dict[str, Any]] = []
@@ -752,13 +1108,10 @@ def load_config_text(
             "UNKNOWN_FORMAT", f'format "{fmt}" is not one of: {", ".join(FORMATS)}', None, source
         )
         raise ConfigError(str(problem), problems=[problem])
-    if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
-        problem = ConfigProblem(
-            "TOO_LARGE", f"the file is larger than {MAX_CONFIG_BYTES} bytes", None, source
-        )
-        raise ConfigError(str(problem), problems=[problem])
+    _check_text(text, source)
     document, locations, parse_problems = _parse(text, fmt, source)
     checker = _Checker(source, locations)
+    _check_document_shape(document, checker)
     checker.problems.extend(parse_problems)
     if not isinstance(document, dict):
         checker.add("WRONG_TYPE", "the file must hold a table of warehouses and rules", line=1)
@@ -842,7 +1195,11 @@ def load_config(path: str | Path, *, policy: str = "strict") -> WarehouseConfig:
     """
     fmt = format_for(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)  # a larger file is refused without reading it all
+        if len(data) > MAX_CONFIG_BYTES:
+            raise _problem("TOO_LARGE", f"the file is larger than {MAX_CONFIG_BYTES} bytes", None, str(path))
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         problem = ConfigProblem("READ_ERROR", f"cannot read the file: {reason}", None, str(path))

@@ -4,7 +4,7 @@
 the order once and records the plan in the ledger, so asking again (a retry, a second worker, a refund
 appeal months later) returns exactly what the order was given.
 
-An order is a mapping ``{"order_id": str, "shop": str, "items": [{"sku": str, "qty": int, "category":
+An order is a mapping ``{"order_id": str (ORDER_ID_PATTERN), "shop": str, "items": [{"sku": str, "qty": int, "category":
 str?}], "buyer_address": str?}``; other keys are ignored (and not part of the order's hash). Items that go
 to different warehouses make several shipments, each with one return address.
 """
@@ -12,6 +12,7 @@ to different warehouses make several shipments, each with one return address.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,13 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 MAX_ORDER_ITEMS = 500
+# An order id travels in a URL path (GET /v1/orders/{order_id}/return-address) and in log lines: "/", "?",
+# "#", "%", NUL and spaces would record an order that cannot be read back. Marketplace ids are digits,
+# letters and dashes; ".", "_" and ":" cover merchants' own schemes ("TB:2024.06-01_7").
+ORDER_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._:-]*"
+ORDER_ID_RULE = (
+    f"1 to {ORDER_ID_LENGTH} letters, digits, '.', '_', ':' or '-', starting with a letter or digit"
+)
 MAX_QTY = 1_000_000
 MAX_CATEGORY_LENGTH = 128
 # A buyer address read this way only places the buyer for the nearest-warehouse tie-break; statuses that
@@ -88,6 +96,9 @@ def parse_order(data: object) -> Order:
         return value
 
     order_id = text(data.get("order_id"), "order_id", ORDER_ID_LENGTH)
+    if order_id is not None and not re.fullmatch(ORDER_ID_PATTERN, order_id):
+        problems.append(f"order_id must be {ORDER_ID_RULE}")
+        order_id = None
     shop = text(data.get("shop"), "shop", 128)
     buyer_address = text(data.get("buyer_address"), "buyer_address", 1000, optional=True)
     raw_items = data.get("items")

@@ -229,7 +229,8 @@ def test_unroutable_order_records_nothing(client: TestClient, acme: dict[str, st
             "INVALID_REQUEST",
         ),
         ({"order_id": "o" * 129, "shop": "s", "items": [{"sku": "A", "qty": 1}]}, "INVALID_REQUEST"),
-        ({"order_id": "  ", "shop": "s", "items": [{"sku": "A", "qty": 1}]}, "INVALID_ORDER"),
+        ({"order_id": "  ", "shop": "s", "items": [{"sku": "A", "qty": 1}]}, "INVALID_REQUEST"),
+        ({"order_id": "o", "shop": "  ", "items": [{"sku": "A", "qty": 1}]}, "INVALID_ORDER"),
     ],
 )
 def test_bad_orders(client: TestClient, acme: dict[str, str], order: dict[str, Any], code: str) -> None:
