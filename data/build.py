@@ -234,7 +234,12 @@ def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, 
             if row["状态"] == "在用":
                 continue
             name, level = row["名称"], level_of[row["级别"]]
-            if level == DISTRICT and name in current_names and name not in GENERIC_HISTORICAL and len(name) >= 3:
+            if (
+                level == DISTRICT
+                and name in current_names
+                and name not in GENERIC_HISTORICAL
+                and len(name) >= 3
+            ):
                 # 邢台市桥西区 (信都区 since 2020): the name still belongs to another unit (石家庄市桥西区), so
                 # it is no alias; it reads as retired only after its own city (RETIRED_IN_CITY).
                 succ = {s for s in successors(code) if units[s]["level"] == DISTRICT}
@@ -478,7 +483,9 @@ def main() -> int:
         "char_map": build_char_map(),
         # city code -> "name:code,code:year|..." for retired county names another unit still bears.
         "retired_in_city": {
-            city: "|".join(f"{name}:{','.join(codes)}:{year}" for name, (codes, year) in sorted(names.items()))
+            city: "|".join(
+                f"{name}:{','.join(codes)}:{year}" for name, (codes, year) in sorted(names.items())
+            )
             for city, names in sorted(RETIRED_IN_CITY.items())
         },
         # Word lists the parser reads (data/vocab/*.txt).

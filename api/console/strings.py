@@ -139,6 +139,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "用“补全地区”从列表中选择现行的地区名称。",
         "Pick today's division from the lists in “Complete the region”.",
     ),
+    "fix_UNCONFIRMED_REGION": (
+        "地址里的地名可能只是名称的一部分：用“补全地区”选出所在的省、市、区县，或在地址前写明。",
+        "The place name may only be part of a name: pick the province, city and county in “Complete the "
+        "region”, or write them before the address.",
+    ),
+    "fix_INVISIBLE_CHARACTER": (
+        "无需处理；标准地址已删除这些不可见字符。保存前请核对原文是否被复制工具改动。",
+        "Nothing to do: the normalised address leaves them out. Check that the text was not altered when copied.",
+    ),
+    "fix_TOO_MANY_NAMES": (
+        "只写一个地址：删除重复粘贴的地名。",
+        "Write one address only: delete the place names pasted again and again.",
+    ),
     "fix_OUTDATED_NAME": (
         "无需处理；标准地址已使用现行名称。",
         "Nothing to do: the normalised address uses today's name.",
