@@ -27,6 +27,7 @@ from addrcheck.storage.engine import make_engine
 from api.console import install_console
 from api.deps import KeyCache
 from api.errors import BodySizeLimitMiddleware, JsonResponse, install_error_handlers
+from api.fast_path import SingleValidationFastPath
 from api.routers import addresses, audits, divisions, meta, orders, warehouses
 
 WARMUP_ADDRESS = "浙江省金华市义乌市稠城街道工人北路100号"
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, streamed_paths=audits.STREAMED_PATHS
     )
+    app.add_middleware(SingleValidationFastPath)  # outermost: the hot request skips routing (api.fast_path)
     for module in (meta, addresses, divisions, warehouses, orders, audits):
         app.include_router(module.router)
     install_console(app, settings)
