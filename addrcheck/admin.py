@@ -371,7 +371,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         result.unconfirmed = [result.chain, *result.alternatives] if evidence == _WEAK else []
         result.chain, result.alternatives, result.repeats = [], [], []
         return result
-    _find_conflicts(result, mentions, gaps, gazetteer)
+    _find_conflicts(result, text, mentions, gaps, gazetteer)
     _clipped_county_after_city(result, gazetteer)
     _names_run_on(result, text, gaps)
     result.repeats = _next_to_the_divisions(result, text, gaps)
@@ -1030,7 +1030,9 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer) -> None:
+def _find_conflicts(
+    result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer
+) -> None:
     """Names around the chain: its own units named again are repeats; others touching it contradict it."""
     chain = result.chain
     used = [(n.start, n.end) for n in chain]
@@ -1104,6 +1106,18 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
             for e in _official(key, entries)
             if (e.level < TOWN or key.endswith(_TOWN_ENDINGS)) and key not in _GENERIC_DISTRICT_NAMES
         ]
+        if not official and _bracketed(text, start, end):
+            continue
+        zone_or_county = _zone_beside_county(official, chain) if official else None
+        if zone_or_county is not None:
+            if zone_or_county.code[4] != "7":  # the county written beside the zone read as the district
+                at = chain.index(next(n for n in chain if n.entry.level == DISTRICT))
+                zone = chain[at]
+                chain[at] = Node(start, end, zone_or_county, 0.0)
+                # the zone's name is text now, whole (保定高新技术产业开发区 keeps 保定)
+                result.repeats = [r for r in result.repeats if not zone.start <= r[0] < zone.end]
+            taken.append((start, end))
+            continue
         leads = end <= first and gaps.between(end, first) == 0
         touches = _touches(start, end, used, gaps)
         # A short name contradicts only as a province's, city's or county's: a township's short name (大坪,
@@ -1145,6 +1159,40 @@ def _find_conflicts(result: AdminMatch, mentions: list[Mention], gaps: _Gaps, ga
                     result.misnamed.append((start, end, meant))
                     continue
             result.conflicts.append(Node(start, end, best, 0.0))
+
+
+_OPENING_BRACKETS = "(（[【"
+_CLOSING_BRACKETS = ")）]】"
+
+
+def _bracketed(text: str, start: int, end: int) -> bool:
+    """Whether the name alone fills a pair of brackets (铁山港（临海）工业区): an aside, such as a former name
+    or a landmark; a short name there says nothing against the divisions around it."""
+    return (
+        start > 0
+        and end < len(text)
+        and text[start - 1] in _OPENING_BRACKETS
+        and text[end] in _CLOSING_BRACKETS
+    )
+
+
+def _zone_beside_county(official: list[NameEntry], chain: list[Node]) -> NameEntry | None:
+    """The reading, if any, that makes a county-level functional zone and a county of the same city meet
+    (颍州区阜阳合肥现代产业园区, or the other way round): NBS lists zones (codes ``xxxx7x``) beside the counties
+    they lie across, so the two name one place, not two; the county is the district, the zone a locator."""
+    county = next((n for n in chain if n.entry.level == DISTRICT), None)
+    if county is None:
+        return None
+    return next(
+        (
+            e
+            for e in official
+            if e.level == DISTRICT
+            and e.code[:4] == county.code[:4]
+            and (e.code[4] == "7") != (county.code[4] == "7")
+        ),
+        None,
+    )
 
 
 __all__ = ["AdminMatch", "Node", "match_admin"]

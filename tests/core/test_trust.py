@@ -44,6 +44,11 @@ REWRITES = [
     ("江苏省无锡市江阴市顾山镇江阴市顾山中学", "江苏省无锡市江阴市顾山镇江阴市顾山中学"),
     ("浙江省浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),  # a pasted repeat still goes
     ("浙江杭州西湖文化广场3号", "浙江省杭州市西湖区西湖文化广场3号"),
+    # the county is the district; the zone's name, 保定 included, stays as written
+    (
+        "河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号",
+        "河北省保定市竞秀区保定高新技术产业开发区朝阳北大街1号",
+    ),
 ]
 
 EVIDENCE = [
@@ -62,6 +67,12 @@ EVIDENCE = [
         ("INCONSISTENT_HIERARCHY",),
     ),
     ("杭州市婺城区", "inconsistent", ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),  # still a contradiction
+    # a county-level zone NBS lists beside a county of its city lies across it: one place, not two
+    ("安徽省阜阳市颍州区阜阳合肥现代产业园区天柱山路1号", "ok", ()),
+    ("河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号", "ok", ()),
+    # a short name alone in brackets is an aside (a landmark, a former name)
+    ("广西北海市铁山港（临海）工业区兴港镇港中路188号", "ok", ()),
+    ("浙江省杭州市西湖区（余杭区）文三路478号", "inconsistent", ("INCONSISTENT_HIERARCHY",)),  # full names
 ]
 
 ZONES = [
