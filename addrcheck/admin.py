@@ -1007,6 +1007,16 @@ def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:
     return found[0] if len(found) == 1 else ""
 
 
+def _clipped_before(key: str, chain: list[Node], gazetteer: Gazetteer) -> str:
+    """The chain's own province or city whose official name ends with ``key`` (天津市 for 津市), or ""."""
+    for node in chain:
+        for code in (*gazetteer.ancestors[node.code], node.code):
+            name = gazetteer.name_of[code]
+            if len(code) <= 4 and len(name) > len(key) and name.endswith(key):
+                return code
+    return ""
+
+
 def _names_township_of(key: str, readings: NameReadings, county: str, gazetteer: Gazetteer) -> bool:
     """Whether ``key`` names a township of ``county``, also under another township suffix (临平镇 for 临平街道)."""
     if county in readings.towns_under:
@@ -1156,6 +1166,11 @@ def _find_conflicts(
             if official and best.level == DISTRICT and city:
                 meant = _county_starting(key, city, gazetteer)
                 if meant:
+                    result.misnamed.append((start, end, meant))
+                    continue
+            if not official and leads:
+                meant = _clipped_before(key, chain, gazetteer)
+                if meant:  # 津市河西区: 天津市 lost its first character, not 湖南's 津市市
                     result.misnamed.append((start, end, meant))
                     continue
             result.conflicts.append(Node(start, end, best, 0.0))
