@@ -902,6 +902,12 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
             gap = gaps.between(previous.end, node.start)
             if gap and short:
                 continue  # short names must follow their parent directly (杭州余杭, not 杭州...余杭)
+            if (
+                gap
+                and previous.entry.level == PROVINCE
+                and gazetteer.name_of[entry.code] == gazetteer.name_of[previous.entry.code]
+            ):
+                continue  # a municipality named again further on (北京市朝阳区…(北京市朝阳区…)) restates it
             candidate = best[j] + node.score - (min(1.0 + 0.5 * gap, _MAX_GAP_PENALTY) if gap else 0.0)
             if candidate > top + _EPSILON:
                 top, parent = candidate, j

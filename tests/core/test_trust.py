@@ -44,6 +44,11 @@ REWRITES = [
     ("江苏省无锡市江阴市顾山镇江阴市顾山中学", "江苏省无锡市江阴市顾山镇江阴市顾山中学"),
     ("浙江省浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),  # a pasted repeat still goes
     ("浙江杭州西湖文化广场3号", "浙江省杭州市西湖区西湖文化广场3号"),
+    # a municipality named again further on restates it: the first is the chain, 北京 stays in the name
+    (
+        "北京市朝阳区双桥北京传媒总部基地A座1101室(北京市朝阳区建国路15号)",
+        "北京市朝阳区双桥北京传媒总部基地A座1101室北京市朝阳区建国路15号",
+    ),
     # the county is the district; the zone's name, 保定 included, stays as written
     (
         "河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号",
