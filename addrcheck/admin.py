@@ -66,6 +66,7 @@ _DIRECTIONS = frozenset("东西南北中")
 _NONE, _WEAK, _STRONG = 0, 1, 2
 # A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
 _DIVISION_NEXT_ENDS = frozenset("街镇乡村社")
+_VILLAGE_WORDS = ("村", "社区", "居委会", "嘎查")
 _DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
 # What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
 _ADDRESS_LABEL = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
@@ -520,7 +521,10 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
 
 def _stands_apart(text: str, at: int) -> bool:
     """Whether the text at ``at`` starts a new part: the end, a separator, a number, a road's or a township's
-    or village's name; not the rest of a word (杭州四季青面料市场: 四季青 runs into the market's name)."""
+    or village's name; not the rest of a word (杭州四季青面料市场: 四季青 runs into the market's name), nor a
+    village's or community's word (永善县伍寨村: 伍寨村 is a village named after its township)."""
+    if text.startswith(_VILLAGE_WORDS, at):
+        return False
     return (
         at >= len(text)
         or text[at] in SEPARATORS

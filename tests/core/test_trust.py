@@ -49,6 +49,8 @@ REWRITES = [
         "北京市朝阳区双桥北京传媒总部基地A座1101室(北京市朝阳区建国路15号)",
         "北京市朝阳区双桥北京传媒总部基地A座1101室北京市朝阳区建国路15号",
     ),
+    # a village named after its township keeps its name (伍寨村 is no 伍寨彝族苗族乡 + 村)
+    ("永善县伍寨村大海村干海二社3号", "云南省昭通市永善县伍寨彝族苗族乡伍寨村大海村干海二社3号"),
     # the county is the district; the zone's name, 保定 included, stays as written
     (
         "河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号",
