@@ -294,10 +294,11 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             if _zone_at(text, end - 1, gazetteer):
                 continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
             if _zone_at(text, end, gazetteer):
-                # Evidence only from a name that means one place (衢江经济开发区); 东洲工业园区 may be 抚顺's
+                # Evidence only from a province's or city's name that means one place (宁波高新区); a county's
+                # or township's (衢江经济开发区, 大榭开发区) is a name inside a name, and 东洲工业园区 may be 抚顺's
                 # 东洲区 or 富阳's 东洲街道: a guess to confirm unless its parent is written.
                 result.in_names.append((start, end))
-                if len(readings.codes) > 1:
+                if len(readings.codes) > 1 or readings.towns or any(e.level > CITY for e in readings.upper):
                     result.in_zones.append((start, end))
             elif _premises_at(text, end, gazetteer) or (
                 text[end : end + 1] in _NUMBERED_STARTS and _NUMBERED_AREA.match(text, end)

@@ -29,8 +29,10 @@ NAMES_INSIDE_NAMES = [
     # ...but a name next to its parent is read, and the compound keeps its name.
     ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
     ("杭州市西湖区翠苑一区23-4-502", "ok", (), "浙江省杭州市西湖区翠苑街道翠苑一区23-4-502"),
-    # A zone is named after the division it lies in: read from the name, which stays whole.
-    ("衢江经济开发区海力大道8号", "ok", (), "浙江省衢州市衢江区衢江经济开发区海力大道8号"),
+    # A zone is named after the division it lies in: a county's name there is a name inside a name, to
+    # confirm (the candidate is offered); with its city before it, read, and the zone's name stays whole.
+    ("衢江经济开发区海力大道8号", "vague", ("UNCONFIRMED_REGION",), "衢江经济开发区海力大道8号"),
+    ("衢州衢江经济开发区海力大道8号", "ok", (), "浙江省衢州市衢江区衢江经济开发区海力大道8号"),
     # A division named after the road, inside a firm's name: read, and kept in the name.
     ("中兴路8号宁波市公安局", "vague", ("MISSING_DISTRICT",), "浙江省宁波市中兴路8号宁波市公安局"),
 ]
