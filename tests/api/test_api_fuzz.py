@@ -29,6 +29,7 @@ from schemathesis.checks import (
 from addrcheck.settings import PROJECT_ROOT, Settings
 from addrcheck.storage.api_keys import create_api_key
 from addrcheck.storage.engine import session_scope
+from api.deps import KeyCache
 from api.main import create_app
 
 EXAMPLE = (PROJECT_ROOT / "data" / "warehouses.example.toml").read_text(encoding="utf-8")
@@ -42,6 +43,8 @@ FUZZ_SETTINGS = settings(
 
 @pytest.fixture
 def fuzz_app(app: FastAPI) -> tuple[FastAPI, dict[str, str]]:
+    # the key cache on, as served: single validations then take the fast path (api.fast_path) too
+    app.state.key_cache = KeyCache(60)
     with session_scope(app.state.engine, write=True) as session:
         key = create_api_key(session, "fuzz").key
     headers = {"Authorization": f"Bearer {key}"}
