@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from addrcheck.models import ReasonCode
 from addrcheck.storage.models import ORDER_ID_LENGTH, SKU_LENGTH
 from addrcheck.warehouses.hook import (
     MAX_CATEGORY_LENGTH,
@@ -101,7 +102,7 @@ class ComponentOut(BaseModel):
 
 
 class ReasonOut(BaseModel):
-    code: str
+    code: ReasonCode = Field(description="Stable; the README's reason-code table says what each means.")
     severity: Literal["error", "warning"]
     message: str
     message_en: str

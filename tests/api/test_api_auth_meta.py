@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 import addrcheck
 from addrcheck import gazetteer
+from addrcheck.models import ReasonCode
 from addrcheck.settings import Settings
 from addrcheck.storage.api_keys import create_api_key, list_api_keys, revoke_api_key, verify_api_key
 from addrcheck.storage.engine import session_scope
@@ -300,3 +301,13 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/v1/audits/{job_id}/report",
     }
     assert client.get("/docs").status_code == 200
+
+
+def test_openapi_lists_the_reason_codes(client: TestClient) -> None:
+    """Integrators generate clients from the schema: a reason's code is an enum there, every code named."""
+    schema = client.get("/openapi.json").json()
+    reason = schema["components"]["schemas"]["ReasonOut"]["properties"]["code"]
+    assert reason["$ref"] == "#/components/schemas/ReasonCode"
+    listed = schema["components"]["schemas"]["ReasonCode"]["enum"]
+    assert {"UNCONFIRMED_REGION", "INVISIBLE_CHARACTER", "TOO_MANY_NAMES", "UNKNOWN_REGION"} <= set(listed)
+    assert sorted(listed) == sorted(code.value for code in ReasonCode)
