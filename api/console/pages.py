@@ -25,6 +25,7 @@ import addrcheck
 from addrcheck.errors import ConfigError
 from addrcheck.storage.api_keys import MAX_KEY_LENGTH
 from addrcheck.storage.models import ORDER_ID_LENGTH
+from addrcheck.warehouses.hook import ORDER_ID_PATTERN
 from api.console.session import (
     CSRF_FIELD,
     ConsoleSession,
@@ -103,6 +104,7 @@ def _render(
         "max_body_bytes": settings.max_body_bytes,
         "policies": POLICIES,
         "order_id_max": ORDER_ID_LENGTH,
+        "order_id_pattern": ORDER_ID_PATTERN,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context,
     }

@@ -184,6 +184,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已处理 {done} / {total} 行 · 每秒 {rate} 行 · 预计还需 {eta}",
         "{done} / {total} rows · {rate} rows/s · about {eta} left",
     ),
+    "progress_done": (
+        "已处理 {done} / {total} 行 · 每秒 {rate} 行",
+        "{done} / {total} rows · {rate} rows/s",
+    ),
     "seconds": ("{n} 秒", "{n} s"),
     "audit_done": ("稽核完成。", "The audit is done."),
     "audit_failed": ("稽核失败：{error}", "The audit failed: {error}"),
@@ -266,6 +270,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bad_item_line": (
         "第 {n} 行看不懂：应为 SKU, 数量, 类目。",
         "Line {n} is not “SKU, quantity, category”.",
+    ),
+    "no_items": (
+        "请至少填写一件商品，每行一个：SKU, 数量, 类目。",
+        "Add at least one item, one a line: SKU, quantity, category.",
+    ),
+    "order_id_needed": (
+        "要记录为订单，请先填写订单号。",
+        "Enter the order id first: the order is recorded under it.",
+    ),
+    "order_id_invalid": (
+        "订单号只能由字母、数字和 . _ : - 组成，以字母或数字开头，最多 {max} 个字符。",
+        "An order id is letters, digits and . _ : - only, starts with a letter or digit, and has at most "
+        "{max} characters.",
     ),
     "col_sku": ("SKU", "SKU"),
     "col_qty": ("数量", "Qty"),

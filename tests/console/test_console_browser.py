@@ -461,6 +461,7 @@ def test_audit_a_gbk_csv_and_an_xlsx_and_download_them(
     audited = _upload_and_wait(page, source)
     expect(page.locator("#audit-name")).to_contain_text("收货地址")  # the column the server detected
     expect(page.locator("#audit-status")).to_contain_text("300 / 300")
+    expect(page.locator("#audit-status")).not_to_contain_text("预计")  # no time left to estimate once done
     assert page.eval_on_selector("#audit-bar", "bar => [bar.value, bar.max]") == [300, 300]
     rows = list(csv.reader(io.StringIO(audited.read_bytes().decode("gbk"))))
     assert len(rows) == 301  # header + every row, in GBK like the input
@@ -582,3 +583,106 @@ def test_docs_render_from_local_assets(page: sync_api.Page) -> None:
     page.goto("/docs")
     sync_api.expect(page.locator(".swagger-ui .title")).to_contain_text("addrcheck")
     shot(page, "docs", full_page=False)
+
+
+def test_the_language_switch_keeps_what_the_clerk_typed(page: sync_api.Page, server: Server) -> None:
+    expect = sync_api.expect
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    sign_in(page, server.key)
+    page.locator("#addresses").fill(f"{VAGUE}\n{AMBIGUOUS}")
+    page.locator("#policy").select_option("strict")
+    page.locator("#lang-switch").click()
+    expect(page.locator("nav a[aria-current='page']")).to_have_text("Check and fix")
+    expect(page.locator("#addresses")).to_have_value(f"{VAGUE}\n{AMBIGUOUS}")
+    expect(page.locator("#policy")).to_have_value("strict")
+    page.reload()  # kept for the one switch only, then forgotten
+    expect(page.locator("#addresses")).to_have_value("")
+    page.goto("/console/warehouses")
+    edited = EXAMPLE_WAREHOUSES.replace("杭州旗舰仓", "杭州旗舰仓（未保存）") + "\n# a line the clerk added\n"
+    page.locator("#config-text").fill(edited)
+    page.locator("#route-items").fill("TV-55, 1, 家电")
+    page.locator("#lang-switch").click()
+    expect(page.locator("nav a[aria-current='page']")).to_have_text("退货仓")
+    expect(page.locator("#config-text")).to_have_value(edited)
+    expect(page.locator("#route-items")).to_have_value("TV-55, 1, 家电")
+    expect(page.locator("#config-gutter span")).to_have_count(edited.count("\n") + 1)
+    assert missing == []  # not even /favicon.ico
+
+
+def test_enter_in_the_pickers_street_field_checks_again_and_the_counts_follow(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/v1/addresses/validate") else None)
+    sign_in(page, server.key)
+    check(page, f"{VAGUE}\n浙江省金华市义乌市稠城街道工人北路100号")
+    expect(page.locator("#check-summary")).to_contain_text("可用 1 · 不完整 1")
+    first = page.locator("article.result[data-index='0']")
+    first.locator(".fix").click()
+    first.locator("select[data-depth='2']").select_option("330782")
+    expect(first.locator("select[data-depth='3']")).to_be_visible()
+    street = first.locator(".street")
+    street.focus()
+    # Enter while an input method is composing only commits the pinyin: no check is sent for it
+    street.evaluate(
+        """s => s.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", isComposing: true, bubbles: true}))"""
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator("article.result[data-index='0']")).to_have_class(re.compile("status-ok"))
+    assert len(sent) == 1
+    expect(page.locator("#check-summary")).to_contain_text("可用 2")
+    expect(page.locator("#check-summary")).not_to_contain_text("不完整")
+
+
+def test_routing_mistakes_get_a_sentence_before_anything_is_sent(page: sync_api.Page, server: Server) -> None:
+    expect = sync_api.expect
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/v1/" in r.url else None)
+    sign_in(page, server.key, "/console/warehouses")
+    error = page.locator("#route-error")
+    page.locator("#route-items").fill("\n")
+    page.locator("#route-test").click()
+    expect(error).to_have_text("请至少填写一件商品，每行一个：SKU, 数量, 类目。")
+    page.locator("#route-items").fill("GIFT-BOX-01, 1")
+    page.locator("#route-record").click()
+    expect(error).to_have_text("要记录为订单，请先填写订单号。")
+    expect(page.locator("#route-order-id")).to_be_focused()
+    page.locator("#route-order-id").fill("订单 1")
+    page.locator("#route-record").click()
+    expect(error).to_have_text("订单号只能由字母、数字和 . _ : - 组成，以字母或数字开头，最多 128 个字符。")
+    page.locator("#route-order-id").fill("ORD-ROUTE-CHECKS")
+    page.locator("#route-shop").fill("")
+    page.locator("#route-record").click()
+    expect(page.locator("#route-shop")).to_be_focused()  # the browser's own "fill out this field"
+    assert sent == []
+
+
+def test_invisible_characters_are_shown_as_their_code_points(page: sync_api.Page, server: Server) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key)
+    check(page, "浙江省杭州市\u200b西湖区文三路\u202e100号")
+    card = page.locator("article.result")
+    expect(card.locator(".invisible-char")).to_have_text(["U+200B", "U+202E"])
+    # raw, U+202E would draw "100号" backwards, and U+200B would be nothing between two quotes
+    expect(card.locator(".address-text")).to_have_text("浙江省杭州市U+200B西湖区文三路U+202E100号")
+    texts = card.locator(".reasons li").all_inner_texts()
+    assert texts and not [t for t in texts if re.search("[\u200b-\u200f\u202a-\u202e\ufeff]", t)], texts
+
+
+def test_english_pages_set_quotes_in_latin_widths(page: sync_api.Page, server: Server) -> None:
+    # A CJK font draws “ full-width: right in Chinese, a gap in an English sentence
+    measure = """() => {
+        const probe = document.createElement("span");
+        probe.textContent = "\u201c";
+        document.querySelector("main h1").append(probe);  // after a letter, not squeezed by punctuation
+        const ratio = probe.getBoundingClientRect().width / parseFloat(getComputedStyle(probe).fontSize);
+        probe.remove();
+        return ratio;
+    }"""
+    sign_in(page, server.key)
+    assert page.evaluate(measure) > 0.9
+    page.locator("#lang-switch").click()
+    sync_api.expect(page.locator("nav a[aria-current='page']")).to_have_text("Check and fix")
+    assert page.evaluate(measure) < 0.75

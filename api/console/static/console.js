@@ -16,6 +16,13 @@
     node.textContent = text;
     node.hidden = !text;
   };
+  // Invisible characters (the library's INVISIBLE set: zero-width spaces, direction controls, the BOM) are
+  // drawn as their code point: raw, one is nothing between two quotes, and a direction control reorders
+  // the text after it.
+  const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+  const codePoint = (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const plain = (text) => String(text ?? "").replace(INVISIBLE, codePoint);
+  const marked = (text) => esc(text).replace(INVISIBLE, (c) => `<span class="invisible-char">${codePoint(c)}</span>`);
   const bytes = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 
   class ApiFailure extends Error {
@@ -153,19 +160,19 @@
     let at = 0;
     for (const part of segments(result)) {
       if (part.start < at) continue; // overlapping spans: the first (outer) one is drawn
-      html += esc(text.slice(at, part.start).join(""));
+      html += marked(text.slice(at, part.start).join(""));
       const label = T[`comp_${part.cls}`] || part.label;
-      html += `<span class="seg c-${part.cls}" title="${esc(label)}">${esc(text.slice(part.start, part.end).join(""))}</span>`;
+      html += `<span class="seg c-${part.cls}" title="${esc(label)}">${marked(text.slice(part.start, part.end).join(""))}</span>`;
       at = part.end;
     }
-    return html + esc(text.slice(at).join(""));
+    return html + marked(text.slice(at).join(""));
   }
 
   let lineNumbers = [];
   function resultHtml(result, index) {
     const lineNo = lineNumbers[index] ?? index + 1;
     const reasons = result.reasons.length
-      ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(chinese ? r.message : r.message_en)}${T[`fix_${r.code}`] ? ` <span class="how">${esc(T.how_to_fix + T[`fix_${r.code}`])}</span>` : ""}</li>`).join("")}</ul>`
+      ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(plain(chinese ? r.message : r.message_en))}${T[`fix_${r.code}`] ? ` <span class="how">${esc(T.how_to_fix + T[`fix_${r.code}`])}</span>` : ""}</li>`).join("")}</ul>`
       : `<p class="reasons-none muted">${esc(T.no_problems)}</p>`;
     const normalized = result.normalized
       ? `<div class="normalized"><span class="muted">${esc(T.normalized)}</span> <output>${esc(result.normalized)}</output> <button type="button" class="secondary copy">${esc(T.copy_button)}</button></div>`
@@ -183,6 +190,13 @@ ${reasons}${normalized}${fix}</article>`;
     const results = $("results");
     const button = $("check-button");
     let shown = [];
+
+    // "6 addresses in 62 ms: ok 4 · vague 2", counted again whenever a fixed address replaces its card
+    function summarize() {
+      const counts = STATUS_ORDER.map((s) => [s, shown.filter((r) => r.status === s).length]).filter(([, n]) => n);
+      const ms = summary.dataset.ms;
+      summary.textContent = `${fmt(T.summary, { count: shown.length, ms })} ${counts.map(([s, n]) => `${T[`status_${s}`]} ${n}`).join(" · ")}`;
+    }
 
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -204,12 +218,11 @@ ${reasons}${normalized}${fix}</article>`;
         shown = data.results;
         lineNumbers = numbered.map(([n]) => n);
         results.innerHTML = `<div class="results">${shown.map(resultHtml).join("")}</div>`;
-        const counts = STATUS_ORDER.map((s) => [s, shown.filter((r) => r.status === s).length]).filter(([, n]) => n);
         // measured once the browser has laid the results out and is about to paint them
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
         const ms = Math.round(performance.now() - started);
-        summary.textContent = `${fmt(T.summary, { count: shown.length, ms })} ${counts.map(([s, n]) => `${T[`status_${s}`]} ${n}`).join(" · ")}`;
         summary.dataset.ms = String(ms);
+        summarize();
       } catch (failure) {
         show(summary, "");
         show(error, explain(failure));
@@ -240,6 +253,7 @@ ${reasons}${normalized}${fix}</article>`;
     function whenFixed(article, index, original = shown[index].input) {
       return (fixed) => {
         shown[index] = fixed;
+        summarize();
         const wrapper = document.createElement("div");
         wrapper.innerHTML = resultHtml(fixed, index);
         const replacement = wrapper.firstElementChild;
@@ -251,7 +265,7 @@ ${reasons}${normalized}${fix}</article>`;
           note.textContent = T.fixed_ok;
           const was = document.createElement("span");
           was.className = "muted was";
-          was.textContent = ` ${fmt(T.fixed_from, { input: original })}`;
+          was.textContent = ` ${fmt(T.fixed_from, { input: plain(original) })}`;
           note.append(was);
           replacement.append(note);
           replacement.querySelector(".copy")?.focus();
@@ -313,6 +327,13 @@ ${reasons}${normalized}${fix}</article>`;
     const street = box.querySelector(".street");
     const error = box.querySelector(".error");
     street.value = streetPart(result);
+    // the picker is not a form of its own: Enter in the street field re-checks, as Enter submits a form
+    // elsewhere; not while an input method is still composing (Enter then only commits the pinyin)
+    street.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+      event.preventDefault();
+      box.querySelector(".recheck").click();
+    });
 
     async function addLevel(parent, depth, wanted) {
       let options;
@@ -424,7 +445,7 @@ ${reasons}${normalized}${fix}</article>`;
       const eta = job.eta_seconds != null ? fmt(T.seconds, { n: Math.ceil(job.eta_seconds) }) : "—";
       const rate = job.rate != null ? Math.round(job.rate) : "—";
       let text = fmt(T.progress, { done: job.rows_done ?? 0, total: job.rows_total ?? "?", rate, eta });
-      if (job.status === "done") text = `${T.audit_done} ${fmt(T.progress, { done: job.rows_done, total: job.rows_total ?? job.rows_done, rate, eta: fmt(T.seconds, { n: 0 }) })}`;
+      if (job.status === "done") text = `${T.audit_done} ${fmt(T.progress_done, { done: job.rows_done, total: job.rows_total ?? job.rows_done, rate })}`;
       if (job.status === "failed") text = fmt(T.audit_failed, { error: jobError(job) });
       if (job.format) {
         const column = job.column ? ` · ${fmt(T.audit_column, { column: job.column })}` : "";
@@ -579,6 +600,7 @@ ${reasons}${normalized}${fix}</article>`;
         if (!sku || !Number.isInteger(count) || count < 1) throw new Error(fmt(T.bad_item_line, { n: i + 1 }));
         items.push(category ? { sku, qty: count, category } : { sku, qty: count });
       }
+      if (!items.length) throw new Error(T.no_items);
       const body = { shop: $("route-shop").value.trim(), items };
       const buyer = $("route-buyer").value.trim();
       if (buyer) body.buyer_address = buyer;
@@ -592,6 +614,8 @@ ${reasons}${normalized}${fix}</article>`;
     }
     async function route(record) {
       show(routeError, "");
+      // the record button is not the form's submit button: ask the form's own checks (shop) here too
+      if (!$("route-form").reportValidity()) return;
       let body;
       try {
         body = order();
@@ -600,10 +624,14 @@ ${reasons}${normalized}${fix}</article>`;
       }
       try {
         if (record) {
-          const orderId = $("route-order-id").value.trim();
-          if (!orderId) {
-            $("route-order-id").focus();
-            return show(routeError, `${T.order_id}?`);
+          const field = $("route-order-id");
+          const orderId = field.value.trim();
+          // the API's own rule for an order id (ORDER_ID_PATTERN), said in words before sending
+          const fits = new RegExp(`^(?:${field.dataset.pattern})$`).test(orderId) && orderId.length <= field.maxLength;
+          const problem = !orderId ? T.order_id_needed : fits ? "" : fmt(T.order_id_invalid, { max: field.maxLength });
+          if (problem) {
+            field.focus();
+            return show(routeError, problem);
           }
           const outcome = await api("POST", "/v1/orders/return-address", { json: { ...body, order_id: orderId } });
           const link = `/console/orders?order_id=${encodeURIComponent(orderId)}`;
@@ -620,6 +648,32 @@ ${reasons}${normalized}${fix}</article>`;
       route(false);
     });
     $("route-record").addEventListener("click", () => route(true));
+  }
+
+  // ---- the language switch reloads the page: what the clerk typed comes along ----------------------
+  // Kept in this tab's sessionStorage for the one reload and removed as soon as it is put back; never
+  // a password (the API key) or a file.
+  const KEEP = `addrcheck-keep:${page}`;
+  const keptFields = () =>
+    Array.from(document.querySelectorAll("main textarea[id], main select[id], main input[id]")).filter(
+      (field) => !["password", "hidden", "file", "checkbox", "radio", "submit", "button"].includes(field.type),
+    );
+  $("lang-switch")?.addEventListener("click", () => {
+    const values = Object.fromEntries(keptFields().map((field) => [field.id, field.value]));
+    try {
+      sessionStorage.setItem(KEEP, JSON.stringify({ at: Date.now(), values }));
+    } catch (exc) {
+      // storage refused (private mode, quota): the switch still works, the fields start as served
+    }
+  });
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(KEEP) || "null");
+    sessionStorage.removeItem(KEEP);
+    if (kept && Date.now() - kept.at < 10 * 60 * 1000) {
+      for (const field of keptFields()) if (field.id in kept.values) field.value = kept.values[field.id];
+    }
+  } catch (exc) {
+    // nothing kept, or storage unavailable
   }
 
   if (page === "check") initCheck();
