@@ -686,3 +686,27 @@ def test_english_pages_set_quotes_in_latin_widths(page: sync_api.Page, server: S
     page.locator("#lang-switch").click()
     sync_api.expect(page.locator("nav a[aria-current='page']")).to_have_text("Check and fix")
     assert page.evaluate(measure) < 0.75
+
+
+def test_a_file_with_only_a_header_ends_with_a_full_bar(
+    page: sync_api.Page, server: Server, tmp_path: Path
+) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key, "/console/audits")
+    # the upload button stands clear of the field row above it
+    field = page.locator("#audit-column").bounding_box()
+    button = page.locator("#audit-upload").bounding_box()
+    assert field is not None and button is not None
+    assert button["y"] - (field["y"] + field["height"]) >= 8
+    source = tmp_path / "header-only.csv"
+    source.write_text("退货地址\n", encoding="utf-8")
+    page.locator("#audit-file").set_input_files(str(source))
+    page.locator("#audit-upload").click()
+    expect(page.locator("#audit-status")).to_have_attribute("data-status", "done", timeout=60_000)
+    expect(page.locator("#audit-status")).to_contain_text("0 / 0")
+    # an indeterminate <progress> (no value) keeps moving as if the audit were still running
+    assert page.eval_on_selector("#audit-bar", "bar => [bar.hasAttribute('value'), bar.value, bar.max]") == [
+        True,
+        1,
+        1,
+    ]

@@ -439,6 +439,9 @@ ${reasons}${normalized}${fix}</article>`;
       if (job.rows_total) {
         bar.max = job.rows_total;
         bar.value = job.rows_done;
+      } else if (job.status === "done") {
+        bar.max = 1; // a file with no data rows is done too: a full bar, not one still moving
+        bar.value = 1;
       } else {
         bar.removeAttribute("value"); // indeterminate until the total is known
       }
