@@ -710,3 +710,32 @@ def test_a_file_with_only_a_header_ends_with_a_full_bar(
         1,
         1,
     ]
+
+
+def test_leaving_the_warehouse_editor_with_unsaved_edits_asks_first(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    asked: list[str] = []
+    leave = [False]
+
+    def stay(dialog: sync_api.Dialog) -> None:
+        asked.append(dialog.type)
+        if leave[0]:
+            dialog.accept()
+        else:
+            dialog.dismiss()  # "stay on this page"
+
+    sign_in(page, server.key, "/console/warehouses")
+    page.on("dialog", stay)
+    page.locator("#config-text").fill("# half an edit\n")
+    page.locator("nav a[href='/console/orders']").click()
+    expect(page.locator("#config-text")).to_have_value("# half an edit\n")
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(re.compile(r"/console/warehouses$"))
+    leave[0] = True
+    page.reload()  # leave after all: nothing was saved, the served file again, and leaving asks nothing
+    asked.clear()
+    page.locator("nav a[href='/console/orders']").click()
+    expect(page).to_have_url(re.compile(r"/console/orders$"))
+    assert asked == []

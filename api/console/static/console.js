@@ -7,6 +7,7 @@
   const MAX_BATCH = Number(document.body.dataset.maxBatch);
   const MAX_BODY = Number(document.body.dataset.maxBody);
   let csrf = document.querySelector('meta[name="csrf-token"]').content;
+  let switchingLanguage = false; // set by the language switch, which keeps what was typed (below)
 
   const $ = (id) => document.getElementById(id);
   const fmt = (text, args = {}) => text.replace(/\{(\w+)\}/g, (whole, key) => (key in args ? args[key] : whole));
@@ -566,6 +567,15 @@ ${reasons}${normalized}${fix}</article>`;
     drawGutter();
     if (badLines.size) scrollToLine(Math.min(...badLines));
 
+    // An edited, unsaved file is lost to a click on the navigation: the browser asks first. Not after
+    // a save, nor on the language switch, which carries the text over.
+    let saved = false;
+    window.addEventListener("beforeunload", (event) => {
+      if (saved || switchingLanguage || text.value === text.defaultValue) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+
     $("config-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const button = $("config-save");
@@ -573,6 +583,7 @@ ${reasons}${normalized}${fix}</article>`;
       $("config-status").textContent = T.saving;
       try {
         await api("PUT", "/v1/warehouses", { json: { format: $("config-format").value, content: text.value } });
+        saved = true;
         window.location.assign("/console/warehouses?saved=1");
       } catch (failure) {
         $("config-status").textContent = "";
@@ -662,6 +673,7 @@ ${reasons}${normalized}${fix}</article>`;
       (field) => !["password", "hidden", "file", "checkbox", "radio", "submit", "button"].includes(field.type),
     );
   $("lang-switch")?.addEventListener("click", () => {
+    switchingLanguage = true;
     const values = Object.fromEntries(keptFields().map((field) => [field.id, field.value]));
     try {
       sessionStorage.setItem(KEEP, JSON.stringify({ at: Date.now(), values }));
