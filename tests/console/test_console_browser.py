@@ -739,3 +739,45 @@ def test_leaving_the_warehouse_editor_with_unsaved_edits_asks_first(
     page.locator("nav a[href='/console/orders']").click()
     expect(page).to_have_url(re.compile(r"/console/orders$"))
     assert asked == []
+
+
+# Table cells that stick out past the right edge of their scroll box: at 390 px, cut off until scrolled.
+CUT_OFF = """() => Array.from(document.querySelectorAll("main .scroll > table td"))
+    .filter(td => td.getBoundingClientRect().right > td.closest(".scroll").getBoundingClientRect().right + 1)
+    .map(td => td.textContent.trim())"""
+# Each cell carries its column's heading, which the phone layout shows beside it.
+UNHEADED = """() => Array.from(document.querySelectorAll("main .scroll > table tbody td"))
+    .filter(td => td.dataset.label !== td.closest("table").tHead.rows[0].cells[td.cellIndex].textContent.trim())
+    .map(td => td.textContent.trim())"""
+
+
+def test_on_a_phone_every_table_row_is_stacked_with_its_headings(
+    browser: sync_api.Browser, server: Server, tmp_path: Path
+) -> None:
+    order = {"order_id": "ORD-PHONE-TABLES", "shop": "s", "items": [{"sku": "GIFT-BOX-01", "qty": 1}]}
+    recorded = httpx.post(
+        f"{server.url}/v1/orders/return-address",
+        json=order,
+        headers={"Authorization": f"Bearer {server.key}"},
+    )
+    assert recorded.status_code in (200, 201)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=server.url)
+    phone = context.new_page()
+    sign_in(phone, server.key, "/console/audits")
+    source = tmp_path / "phone.csv"
+    _gbk_csv(source, 3)
+    phone.locator("#audit-file").set_input_files(str(source))
+    phone.locator("#audit-upload").click()
+    sync_api.expect(phone.locator("#audit-status")).to_have_attribute("data-status", "done", timeout=60_000)
+    sync_api.expect(phone.locator("#audit-list tbody tr").first).to_contain_text("phone.csv")
+    for path in ("/console/warehouses", "/console/audits", "/console/orders?order_id=ORD-PHONE-TABLES"):
+        if path != "/console/audits":
+            phone.goto(path)
+        if path == "/console/warehouses":
+            phone.locator("#route-test").click()
+            sync_api.expect(phone.locator("#route-items-table tbody tr")).to_have_count(2)
+        assert phone.locator("main .scroll > table td").count() > 0, path
+        assert phone.evaluate(CUT_OFF) == [], path
+        assert phone.evaluate(UNHEADED) == [], path
+    shot(phone, "phone-orders")
+    context.close()

@@ -26,6 +26,18 @@
   const marked = (text) => esc(text).replace(INVISIBLE, (c) => `<span class="invisible-char">${codePoint(c)}</span>`);
   const bytes = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 
+  // On a phone a table of five columns does not fit: each cell is given its column's heading, and the
+  // stylesheet stacks the cells of a row under one another with those headings (390 px and up).
+  const labelCells = () => {
+    for (const table of document.querySelectorAll("main .scroll > table")) {
+      const headings = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+      for (const row of table.tBodies[0]?.rows ?? []) {
+        Array.from(row.cells).forEach((cell, i) => cell.setAttribute("data-label", headings[i] ?? ""));
+      }
+      table.dataset.labelled = "";
+    }
+  };
+
   class ApiFailure extends Error {
     constructor(status, code, message, detail) {
       super(message);
@@ -426,6 +438,7 @@ ${reasons}${normalized}${fix}</article>`;
         return `<tr data-id="${esc(job.id)}"><td>${esc(job.filename)}</td><td>${esc(T[`audit_status_${job.status}`] || job.status)}</td><td>${esc(job.rows_done)}${job.rows_total != null ? ` / ${esc(job.rows_total)}` : ""}</td><td>${esc((job.created_at || "").slice(0, 19).replace("T", " "))}</td><td>${links}</td></tr>`;
       });
       $("audit-list").tBodies[0].innerHTML = rows.join("");
+      labelCells();
       $("audit-empty").hidden = rows.length > 0;
     }
 
@@ -625,6 +638,7 @@ ${reasons}${normalized}${fix}</article>`;
       const shipments = plan.shipments.map((s) => `<tr><td>${s.index + 1}</td><td>${esc(s.warehouse_name)} <code>${esc(s.warehouse_id)}</code></td><td>${esc(s.return_address)}</td><td>${esc(s.contact_name)}</td><td>${esc(s.phone)}</td></tr>`);
       $("route-result").innerHTML = `${note}<div class="scroll"><table id="route-items-table"><thead><tr><th>${esc(T.col_sku)}</th><th>${esc(T.col_qty)}</th><th>${esc(T.col_category)}</th><th>${esc(T.col_warehouse)}</th><th>${esc(T.col_rule)}</th><th>${esc(T.col_why)}</th></tr></thead><tbody>${items.join("")}</tbody></table></div>
 <h3>${esc(T.shipments)}</h3><div class="scroll"><table><thead><tr><th>${esc(T.col_shipment)}</th><th>${esc(T.col_warehouse)}</th><th>${esc(T.col_address)}</th><th>${esc(T.col_contact)}</th><th>${esc(T.col_phone)}</th></tr></thead><tbody>${shipments.join("")}</tbody></table></div>`;
+      labelCells();
     }
     async function route(record) {
       show(routeError, "");
@@ -691,6 +705,7 @@ ${reasons}${normalized}${fix}</article>`;
     // nothing kept, or storage unavailable
   }
 
+  labelCells();
   if (page === "check") initCheck();
   if (page === "audits") initAudits();
   if (page === "warehouses") initWarehouses();
