@@ -781,3 +781,24 @@ def test_on_a_phone_every_table_row_is_stacked_with_its_headings(
         assert phone.evaluate(UNHEADED) == [], path
     shot(phone, "phone-orders")
     context.close()
+
+
+def test_escape_on_the_sign_in_dialog_gives_up_the_request_and_says_so(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key)
+    page.locator("#addresses").fill(VAGUE)
+    page.context.clear_cookies()
+    page.locator("#check-button").click()
+    expect(page.locator("#relogin")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#relogin")).to_be_hidden()
+    expect(page.locator("#check-error")).to_have_text("登录已过期，请重新登录。")
+    expect(page.locator("#check-button")).to_be_enabled()
+    page.locator("#check-button").click()  # and asking again works
+    expect(page.locator("#relogin")).to_be_visible()
+    page.locator("#relogin-key").fill(server.key)
+    page.keyboard.press("Enter")
+    expect(page.locator("article.result")).to_have_count(1)
+    expect(page.locator("#addresses")).to_have_value(VAGUE)

@@ -51,6 +51,7 @@
   const chinese = document.documentElement.lang.startsWith("zh");
   const withDetail = (sentence, detail) => (chinese ? `${sentence}（${detail}）` : `${sentence} (${detail})`);
   const explain = (failure) => {
+    if (failure.code === "SESSION_ENDED") return failure.message; // our own sentence: nothing to add
     const ours = T[`err_${failure.code}`];
     if (!ours) return fmt(T.error_generic, { message: failure.message });
     return failure.code === "NETWORK" ? ours : withDetail(ours, failure.message);
@@ -67,6 +68,7 @@
       const finish = (ok) => {
         form.removeEventListener("submit", submit);
         $("relogin-cancel").removeEventListener("click", cancel);
+        dialog.removeEventListener("close", closed);
         dialog.close();
         relogging = null;
         resolve(ok);
@@ -90,8 +92,12 @@
         }
       };
       const cancel = () => finish(false);
+      // Escape closes a modal dialog without a click on Cancel: the same answer, or the request that
+      // asked would wait for ever (its button disabled, "checking…" shown)
+      const closed = () => finish(false);
       form.addEventListener("submit", submit);
       $("relogin-cancel").addEventListener("click", cancel);
+      dialog.addEventListener("close", closed);
       show(error, "");
       dialog.showModal();
       $("relogin-key").focus();
@@ -120,14 +126,14 @@
       const error = data && data.error ? data.error : null;
       if (resp.status === 401 || (resp.status === 403 && error && error.code === "CSRF_FAILED")) {
         if (await relogin()) continue;
-        throw new ApiFailure(resp.status, error ? error.code : "AUTH_REQUIRED", T.sign_in_expired);
+        throw new ApiFailure(resp.status, "SESSION_ENDED", T.sign_in_expired);
       }
       if (!resp.ok) {
         throw new ApiFailure(resp.status, error ? error.code : `HTTP_${resp.status}`, error ? error.message : resp.statusText, error ? error.detail : null);
       }
       return data;
     }
-    throw new ApiFailure(401, "AUTH_REQUIRED", T.sign_in_expired);
+    throw new ApiFailure(401, "SESSION_ENDED", T.sign_in_expired);
   }
 
   async function copyText(text, button) {
