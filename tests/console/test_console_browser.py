@@ -802,3 +802,20 @@ def test_escape_on_the_sign_in_dialog_gives_up_the_request_and_says_so(
     page.keyboard.press("Enter")
     expect(page.locator("article.result")).to_have_count(1)
     expect(page.locator("#addresses")).to_have_value(VAGUE)
+
+
+def test_the_picker_opens_with_the_focus_on_what_is_left_to_choose(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key)
+    check(page, f"{VAGUE}\n{AMBIGUOUS}")
+    vague, ambiguous = (page.locator(f"article.result[data-index='{n}']") for n in (0, 1))
+    vague.locator(".fix").focus()
+    page.keyboard.press("Enter")
+    # province and city came with the address: the county is the first thing to choose
+    expect(vague.locator("select[data-depth='1']")).to_have_value("3307")
+    expect(vague.locator("select[data-depth='2']")).to_be_focused()
+    ambiguous.locator(".fix").focus()
+    page.keyboard.press("Enter")
+    expect(ambiguous.locator(".cand").first).to_be_focused()  # which 朝阳区: the candidates come first

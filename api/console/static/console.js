@@ -413,7 +413,12 @@ ${reasons}${normalized}${fix}</article>`;
       }
     });
     const wanted = result.candidates.length === 1 ? codesOfCandidate(result.candidates[0].code) : codesOf(result);
-    addLevel(null, 0, wanted).then(() => levels.querySelector("select")?.focus());
+    // the focus goes where the clerk has something to do: the candidates when there are several, else
+    // the first level still to choose (not the province the address already named)
+    addLevel(null, 0, wanted).then(() => {
+      const open = Array.from(levels.querySelectorAll("select:not([disabled])")).find((select) => !select.value);
+      (result.candidates.length > 1 ? box.querySelector(".cand") : open || levels.querySelector("select"))?.focus();
+    });
   }
 
   // ---- audits -------------------------------------------------------------------------------------
