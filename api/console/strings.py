@@ -305,6 +305,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_history": ("没有更早的版本。", "No earlier revisions."),
     "print_view": ("打印凭证（A4）", "Print view (A4)"),
     "print": ("打印", "Print"),
+    # between a label and its value, and between two label-value pairs on one line
+    "colon": ("：", ": "),
+    "gap": ("\u3000", " \u00b7 "),
     "proof_title": ("退货地址记录凭证", "Return address record"),
     "proof_intro": (
         "以下退货地址由 addrcheck 在发货前按商家当时生效的退货仓配置确定并记录，记录后不可更改。",

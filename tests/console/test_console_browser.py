@@ -819,3 +819,20 @@ def test_the_picker_opens_with_the_focus_on_what_is_left_to_choose(
     ambiguous.locator(".fix").focus()
     page.keyboard.press("Enter")
     expect(ambiguous.locator(".cand").first).to_be_focused()  # which 朝阳区: the candidates come first
+
+
+def test_the_english_proof_has_no_chinese_punctuation(page: sync_api.Page, server: Server) -> None:
+    order = {"order_id": "ORD-PROOF-EN", "shop": "s", "items": [{"sku": "GIFT-BOX-01", "qty": 1}]}
+    recorded = httpx.post(
+        f"{server.url}/v1/orders/return-address",
+        json=order,
+        headers={"Authorization": f"Bearer {server.key}"},
+    )
+    assert recorded.status_code in (200, 201)
+    sign_in(page, server.key, "/console/orders/ORD-PROOF-EN/print")
+    sync_api.expect(page.locator(".shipment").first).to_contain_text("联系人：")
+    page.goto("/console/lang/en?next=/console/orders/ORD-PROOF-EN/print")
+    sync_api.expect(page.locator(".shipment").first).to_contain_text("Contact: ")
+    proof = page.locator("#proof").inner_text()
+    # the addresses and names are Chinese and keep their own punctuation; the labels around them do not
+    assert re.findall("[A-Za-z)]\\s*[：，。；]", proof) == []
