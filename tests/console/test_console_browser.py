@@ -567,6 +567,12 @@ def test_without_script_the_pages_still_work_as_plain_forms(
     expect(page.locator("#results tbody tr")).to_have_count(2)
     expect(page.locator("#results tbody tr").nth(0)).to_contain_text("不完整")
     expect(page.locator("#results tbody tr").nth(1)).to_contain_text("可用")
+    # invisible characters written as code points, as the script writes them
+    page.locator("#addresses").fill("浙江省杭州市\u200b西湖区文三路100号")
+    page.locator("#check-button").click()
+    row = page.locator("#results tbody tr")
+    expect(row).to_contain_text("浙江省杭州市U+200B西湖区文三路100号")
+    assert "\u200b" not in row.inner_text()
     page.goto("/console/warehouses")
     page.locator("#config-text").fill("[[warehouses]]\nid = 1\n")
     page.locator("#config-save").click()

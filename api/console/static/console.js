@@ -17,10 +17,10 @@
     node.textContent = text;
     node.hidden = !text;
   };
-  // Invisible characters (the library's INVISIBLE set: zero-width spaces, direction controls, the BOM) are
-  // drawn as their code point: raw, one is nothing between two quotes, and a direction control reorders
-  // the text after it.
-  const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+  // Invisible characters (the library's own set, addrcheck.normalized.INVISIBLE, sent with the page:
+  // zero-width spaces, direction controls, the BOM) are drawn as their code point: raw, one is nothing
+  // between two quotes, and a direction control reorders the text after it.
+  const INVISIBLE = new RegExp(document.body.dataset.invisible, "g");
   const codePoint = (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
   const plain = (text) => String(text ?? "").replace(INVISIBLE, codePoint);
   const marked = (text) => esc(text).replace(INVISIBLE, (c) => `<span class="invisible-char">${codePoint(c)}</span>`);
