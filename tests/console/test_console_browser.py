@@ -648,9 +648,13 @@ def test_routing_mistakes_get_a_sentence_before_anything_is_sent(page: sync_api.
     page.on("request", lambda r: sent.append(r.url) if "/v1/" in r.url else None)
     sign_in(page, server.key, "/console/warehouses")
     error = page.locator("#route-error")
+    page.locator("#route-test").click()  # the example items: a plan
+    expect(page.locator("#route-items-table tbody tr")).to_have_count(2)
+    sent.clear()
     page.locator("#route-items").fill("\n")
     page.locator("#route-test").click()
     expect(error).to_have_text("请至少填写一件商品，每行一个：SKU, 数量, 类目。")
+    expect(page.locator("#route-items-table")).to_have_count(0)  # no plan left that is not this order's
     page.locator("#route-items").fill("GIFT-BOX-01, 1")
     page.locator("#route-record").click()
     expect(error).to_have_text("要记录为订单，请先填写订单号。")

@@ -653,6 +653,7 @@ ${reasons}${normalized}${fix}</article>`;
     }
     async function route(record) {
       show(routeError, "");
+      $("route-result").innerHTML = ""; // an earlier plan under a new error would pass for this order's
       // the record button is not the form's submit button: ask the form's own checks (shop) here too
       if (!$("route-form").reportValidity()) return;
       let body;
