@@ -23,8 +23,10 @@ from starlette.responses import RedirectResponse, Response
 
 import addrcheck
 from addrcheck.errors import ConfigError
+from addrcheck.normalized import INVISIBLE
 from addrcheck.storage.api_keys import MAX_KEY_LENGTH
 from addrcheck.storage.models import ORDER_ID_LENGTH
+from addrcheck.warehouses.hook import ORDER_ID_PATTERN
 from api.console.session import (
     CSRF_FIELD,
     ConsoleSession,
@@ -57,6 +59,15 @@ SECURITY_HEADERS = {
 }
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _visible(text: str) -> str:
+    """``text`` with each invisible character written as its code point (U+200B), as the script does:
+    raw, one is nothing between two quotes, and a direction control reorders the text after it."""
+    return INVISIBLE.sub(lambda match: f"U+{ord(match.group()):04X}", text)
+
+
+templates.env.filters["visible"] = _visible
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 
@@ -103,6 +114,8 @@ def _render(
         "max_body_bytes": settings.max_body_bytes,
         "policies": POLICIES,
         "order_id_max": ORDER_ID_LENGTH,
+        "order_id_pattern": ORDER_ID_PATTERN,
+        "invisible_pattern": INVISIBLE.pattern,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context,
     }

@@ -184,6 +184,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已处理 {done} / {total} 行 · 每秒 {rate} 行 · 预计还需 {eta}",
         "{done} / {total} rows · {rate} rows/s · about {eta} left",
     ),
+    "progress_done": (
+        "已处理 {done} / {total} 行 · 每秒 {rate} 行",
+        "{done} / {total} rows · {rate} rows/s",
+    ),
     "seconds": ("{n} 秒", "{n} s"),
     "audit_done": ("稽核完成。", "The audit is done."),
     "audit_failed": ("稽核失败：{error}", "The audit failed: {error}"),
@@ -267,6 +271,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "第 {n} 行看不懂：应为 SKU, 数量, 类目。",
         "Line {n} is not “SKU, quantity, category”.",
     ),
+    "no_items": (
+        "请至少填写一件商品，每行一个：SKU, 数量, 类目。",
+        "Add at least one item, one a line: SKU, quantity, category.",
+    ),
+    "order_id_needed": (
+        "要记录为订单，请先填写订单号。",
+        "Enter the order id first: the order is recorded under it.",
+    ),
+    "order_id_invalid": (
+        "订单号只能由字母、数字和 . _ : - 组成，以字母或数字开头，最多 {max} 个字符。",
+        "An order id is letters, digits and . _ : - only, starts with a letter or digit, and has at most "
+        "{max} characters.",
+    ),
     "col_sku": ("SKU", "SKU"),
     "col_qty": ("数量", "Qty"),
     "col_category": ("类目", "Category"),
@@ -288,6 +305,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_history": ("没有更早的版本。", "No earlier revisions."),
     "print_view": ("打印凭证（A4）", "Print view (A4)"),
     "print": ("打印", "Print"),
+    # between a label and its value, and between two label-value pairs on one line
+    "colon": ("：", ": "),
+    "gap": ("\u3000", " \u00b7 "),
     "proof_title": ("退货地址记录凭证", "Return address record"),
     "proof_intro": (
         "以下退货地址由 addrcheck 在发货前按商家当时生效的退货仓配置确定并记录，记录后不可更改。",

@@ -461,6 +461,7 @@ def test_audit_a_gbk_csv_and_an_xlsx_and_download_them(
     audited = _upload_and_wait(page, source)
     expect(page.locator("#audit-name")).to_contain_text("收货地址")  # the column the server detected
     expect(page.locator("#audit-status")).to_contain_text("300 / 300")
+    expect(page.locator("#audit-status")).not_to_contain_text("预计")  # no time left to estimate once done
     assert page.eval_on_selector("#audit-bar", "bar => [bar.value, bar.max]") == [300, 300]
     rows = list(csv.reader(io.StringIO(audited.read_bytes().decode("gbk"))))
     assert len(rows) == 301  # header + every row, in GBK like the input
@@ -566,6 +567,12 @@ def test_without_script_the_pages_still_work_as_plain_forms(
     expect(page.locator("#results tbody tr")).to_have_count(2)
     expect(page.locator("#results tbody tr").nth(0)).to_contain_text("不完整")
     expect(page.locator("#results tbody tr").nth(1)).to_contain_text("可用")
+    # invisible characters written as code points, as the script writes them
+    page.locator("#addresses").fill("浙江省杭州市\u200b西湖区文三路100号")
+    page.locator("#check-button").click()
+    row = page.locator("#results tbody tr")
+    expect(row).to_contain_text("浙江省杭州市U+200B西湖区文三路100号")
+    assert "\u200b" not in row.inner_text()
     page.goto("/console/warehouses")
     page.locator("#config-text").fill("[[warehouses]]\nid = 1\n")
     page.locator("#config-save").click()
@@ -582,3 +589,260 @@ def test_docs_render_from_local_assets(page: sync_api.Page) -> None:
     page.goto("/docs")
     sync_api.expect(page.locator(".swagger-ui .title")).to_contain_text("addrcheck")
     shot(page, "docs", full_page=False)
+
+
+def test_the_language_switch_keeps_what_the_clerk_typed(page: sync_api.Page, server: Server) -> None:
+    expect = sync_api.expect
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    sign_in(page, server.key)
+    page.locator("#addresses").fill(f"{VAGUE}\n{AMBIGUOUS}")
+    page.locator("#policy").select_option("strict")
+    page.locator("#lang-switch").click()
+    expect(page.locator("nav a[aria-current='page']")).to_have_text("Check and fix")
+    expect(page.locator("#addresses")).to_have_value(f"{VAGUE}\n{AMBIGUOUS}")
+    expect(page.locator("#policy")).to_have_value("strict")
+    page.reload()  # kept for the one switch only, then forgotten
+    expect(page.locator("#addresses")).to_have_value("")
+    page.goto("/console/warehouses")
+    edited = EXAMPLE_WAREHOUSES.replace("杭州旗舰仓", "杭州旗舰仓（未保存）") + "\n# a line the clerk added\n"
+    page.locator("#config-text").fill(edited)
+    page.locator("#route-items").fill("TV-55, 1, 家电")
+    page.locator("#lang-switch").click()
+    expect(page.locator("nav a[aria-current='page']")).to_have_text("退货仓")
+    expect(page.locator("#config-text")).to_have_value(edited)
+    expect(page.locator("#route-items")).to_have_value("TV-55, 1, 家电")
+    expect(page.locator("#config-gutter span")).to_have_count(edited.count("\n") + 1)
+    assert missing == []  # not even /favicon.ico
+
+
+def test_enter_in_the_pickers_street_field_checks_again_and_the_counts_follow(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/v1/addresses/validate") else None)
+    sign_in(page, server.key)
+    check(page, f"{VAGUE}\n浙江省金华市义乌市稠城街道工人北路100号")
+    expect(page.locator("#check-summary")).to_contain_text("可用 1 · 不完整 1")
+    first = page.locator("article.result[data-index='0']")
+    first.locator(".fix").click()
+    first.locator("select[data-depth='2']").select_option("330782")
+    expect(first.locator("select[data-depth='3']")).to_be_visible()
+    street = first.locator(".street")
+    street.focus()
+    # Enter while an input method is composing only commits the pinyin: no check is sent for it
+    street.evaluate(
+        """s => s.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", isComposing: true, bubbles: true}))"""
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator("article.result[data-index='0']")).to_have_class(re.compile("status-ok"))
+    assert len(sent) == 1
+    expect(page.locator("#check-summary")).to_contain_text("可用 2")
+    expect(page.locator("#check-summary")).not_to_contain_text("不完整")
+
+
+def test_routing_mistakes_get_a_sentence_before_anything_is_sent(page: sync_api.Page, server: Server) -> None:
+    expect = sync_api.expect
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/v1/" in r.url else None)
+    sign_in(page, server.key, "/console/warehouses")
+    error = page.locator("#route-error")
+    page.locator("#route-test").click()  # the example items: a plan
+    expect(page.locator("#route-items-table tbody tr")).to_have_count(2)
+    sent.clear()
+    page.locator("#route-items").fill("\n")
+    page.locator("#route-test").click()
+    expect(error).to_have_text("请至少填写一件商品，每行一个：SKU, 数量, 类目。")
+    expect(page.locator("#route-items-table")).to_have_count(0)  # no plan left that is not this order's
+    page.locator("#route-items").fill("GIFT-BOX-01, 1")
+    page.locator("#route-record").click()
+    expect(error).to_have_text("要记录为订单，请先填写订单号。")
+    expect(page.locator("#route-order-id")).to_be_focused()
+    page.locator("#route-order-id").fill("订单 1")
+    page.locator("#route-record").click()
+    expect(error).to_have_text("订单号只能由字母、数字和 . _ : - 组成，以字母或数字开头，最多 128 个字符。")
+    page.locator("#route-order-id").fill("ORD-ROUTE-CHECKS")
+    page.locator("#route-shop").fill("")
+    page.locator("#route-record").click()
+    expect(page.locator("#route-shop")).to_be_focused()  # the browser's own "fill out this field"
+    assert sent == []
+
+
+def test_invisible_characters_are_shown_as_their_code_points(page: sync_api.Page, server: Server) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key)
+    check(page, "浙江省杭州市\u200b西湖区文三路\u202e100号")
+    card = page.locator("article.result")
+    expect(card.locator(".invisible-char")).to_have_text(["U+200B", "U+202E"])
+    # raw, U+202E would draw "100号" backwards, and U+200B would be nothing between two quotes
+    expect(card.locator(".address-text")).to_have_text("浙江省杭州市U+200B西湖区文三路U+202E100号")
+    texts = card.locator(".reasons li").all_inner_texts()
+    assert texts and not [t for t in texts if re.search("[\u200b-\u200f\u202a-\u202e\ufeff]", t)], texts
+
+
+def test_english_pages_set_quotes_in_latin_widths(page: sync_api.Page, server: Server) -> None:
+    # A CJK font draws “ full-width: right in Chinese, a gap in an English sentence
+    measure = """() => {
+        const probe = document.createElement("span");
+        probe.textContent = "\u201c";
+        document.querySelector("main h1").append(probe);  // after a letter, not squeezed by punctuation
+        const ratio = probe.getBoundingClientRect().width / parseFloat(getComputedStyle(probe).fontSize);
+        probe.remove();
+        return ratio;
+    }"""
+    sign_in(page, server.key)
+    assert page.evaluate(measure) > 0.9
+    page.locator("#lang-switch").click()
+    sync_api.expect(page.locator("nav a[aria-current='page']")).to_have_text("Check and fix")
+    assert page.evaluate(measure) < 0.75
+
+
+def test_a_file_with_only_a_header_ends_with_a_full_bar(
+    page: sync_api.Page, server: Server, tmp_path: Path
+) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key, "/console/audits")
+    # the upload button stands clear of the field row above it
+    field = page.locator("#audit-column").bounding_box()
+    button = page.locator("#audit-upload").bounding_box()
+    assert field is not None and button is not None
+    assert button["y"] - (field["y"] + field["height"]) >= 8
+    source = tmp_path / "header-only.csv"
+    source.write_text("退货地址\n", encoding="utf-8")
+    page.locator("#audit-file").set_input_files(str(source))
+    page.locator("#audit-upload").click()
+    expect(page.locator("#audit-status")).to_have_attribute("data-status", "done", timeout=60_000)
+    expect(page.locator("#audit-status")).to_contain_text("0 / 0")
+    # an indeterminate <progress> (no value) keeps moving as if the audit were still running
+    assert page.eval_on_selector("#audit-bar", "bar => [bar.hasAttribute('value'), bar.value, bar.max]") == [
+        True,
+        1,
+        1,
+    ]
+
+
+def test_leaving_the_warehouse_editor_with_unsaved_edits_asks_first(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    asked: list[str] = []
+    leave = [False]
+
+    def stay(dialog: sync_api.Dialog) -> None:
+        asked.append(dialog.type)
+        if leave[0]:
+            dialog.accept()
+        else:
+            dialog.dismiss()  # "stay on this page"
+
+    sign_in(page, server.key, "/console/warehouses")
+    page.on("dialog", stay)
+    page.locator("#config-text").fill("# half an edit\n")
+    page.locator("nav a[href='/console/orders']").click()
+    expect(page.locator("#config-text")).to_have_value("# half an edit\n")
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(re.compile(r"/console/warehouses$"))
+    leave[0] = True
+    page.reload()  # leave after all: nothing was saved, the served file again, and leaving asks nothing
+    asked.clear()
+    page.locator("nav a[href='/console/orders']").click()
+    expect(page).to_have_url(re.compile(r"/console/orders$"))
+    assert asked == []
+
+
+# Table cells that stick out past the right edge of their scroll box: at 390 px, cut off until scrolled.
+CUT_OFF = """() => Array.from(document.querySelectorAll("main .scroll > table td"))
+    .filter(td => td.getBoundingClientRect().right > td.closest(".scroll").getBoundingClientRect().right + 1)
+    .map(td => td.textContent.trim())"""
+# Each cell carries its column's heading, which the phone layout shows beside it.
+UNHEADED = """() => Array.from(document.querySelectorAll("main .scroll > table tbody td"))
+    .filter(td => td.dataset.label !== td.closest("table").tHead.rows[0].cells[td.cellIndex].textContent.trim())
+    .map(td => td.textContent.trim())"""
+
+
+def test_on_a_phone_every_table_row_is_stacked_with_its_headings(
+    browser: sync_api.Browser, server: Server, tmp_path: Path
+) -> None:
+    order = {"order_id": "ORD-PHONE-TABLES", "shop": "s", "items": [{"sku": "GIFT-BOX-01", "qty": 1}]}
+    recorded = httpx.post(
+        f"{server.url}/v1/orders/return-address",
+        json=order,
+        headers={"Authorization": f"Bearer {server.key}"},
+    )
+    assert recorded.status_code in (200, 201)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=server.url)
+    phone = context.new_page()
+    sign_in(phone, server.key, "/console/audits")
+    source = tmp_path / "phone.csv"
+    _gbk_csv(source, 3)
+    phone.locator("#audit-file").set_input_files(str(source))
+    phone.locator("#audit-upload").click()
+    sync_api.expect(phone.locator("#audit-status")).to_have_attribute("data-status", "done", timeout=60_000)
+    sync_api.expect(phone.locator("#audit-list tbody tr").first).to_contain_text("phone.csv")
+    for path in ("/console/warehouses", "/console/audits", "/console/orders?order_id=ORD-PHONE-TABLES"):
+        if path != "/console/audits":
+            phone.goto(path)
+        if path == "/console/warehouses":
+            phone.locator("#route-test").click()
+            sync_api.expect(phone.locator("#route-items-table tbody tr")).to_have_count(2)
+        assert phone.locator("main .scroll > table td").count() > 0, path
+        assert phone.evaluate(CUT_OFF) == [], path
+        assert phone.evaluate(UNHEADED) == [], path
+    shot(phone, "phone-orders")
+    context.close()
+
+
+def test_escape_on_the_sign_in_dialog_gives_up_the_request_and_says_so(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key)
+    page.locator("#addresses").fill(VAGUE)
+    page.context.clear_cookies()
+    page.locator("#check-button").click()
+    expect(page.locator("#relogin")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#relogin")).to_be_hidden()
+    expect(page.locator("#check-error")).to_have_text("登录已过期，请重新登录。")
+    expect(page.locator("#check-button")).to_be_enabled()
+    page.locator("#check-button").click()  # and asking again works
+    expect(page.locator("#relogin")).to_be_visible()
+    page.locator("#relogin-key").fill(server.key)
+    page.keyboard.press("Enter")
+    expect(page.locator("article.result")).to_have_count(1)
+    expect(page.locator("#addresses")).to_have_value(VAGUE)
+
+
+def test_the_picker_opens_with_the_focus_on_what_is_left_to_choose(
+    page: sync_api.Page, server: Server
+) -> None:
+    expect = sync_api.expect
+    sign_in(page, server.key)
+    check(page, f"{VAGUE}\n{AMBIGUOUS}")
+    vague, ambiguous = (page.locator(f"article.result[data-index='{n}']") for n in (0, 1))
+    vague.locator(".fix").focus()
+    page.keyboard.press("Enter")
+    # province and city came with the address: the county is the first thing to choose
+    expect(vague.locator("select[data-depth='1']")).to_have_value("3307")
+    expect(vague.locator("select[data-depth='2']")).to_be_focused()
+    ambiguous.locator(".fix").focus()
+    page.keyboard.press("Enter")
+    expect(ambiguous.locator(".cand").first).to_be_focused()  # which 朝阳区: the candidates come first
+
+
+def test_the_english_proof_has_no_chinese_punctuation(page: sync_api.Page, server: Server) -> None:
+    order = {"order_id": "ORD-PROOF-EN", "shop": "s", "items": [{"sku": "GIFT-BOX-01", "qty": 1}]}
+    recorded = httpx.post(
+        f"{server.url}/v1/orders/return-address",
+        json=order,
+        headers={"Authorization": f"Bearer {server.key}"},
+    )
+    assert recorded.status_code in (200, 201)
+    sign_in(page, server.key, "/console/orders/ORD-PROOF-EN/print")
+    sync_api.expect(page.locator(".shipment").first).to_contain_text("联系人：")
+    page.goto("/console/lang/en?next=/console/orders/ORD-PROOF-EN/print")
+    sync_api.expect(page.locator(".shipment").first).to_contain_text("Contact: ")
+    proof = page.locator("#proof").inner_text()
+    # the addresses and names are Chinese and keep their own punctuation; the labels around them do not
+    assert re.findall("[A-Za-z)]\\s*[：，。；]", proof) == []

@@ -7,6 +7,7 @@
   const MAX_BATCH = Number(document.body.dataset.maxBatch);
   const MAX_BODY = Number(document.body.dataset.maxBody);
   let csrf = document.querySelector('meta[name="csrf-token"]').content;
+  let switchingLanguage = false; // set by the language switch, which keeps what was typed (below)
 
   const $ = (id) => document.getElementById(id);
   const fmt = (text, args = {}) => text.replace(/\{(\w+)\}/g, (whole, key) => (key in args ? args[key] : whole));
@@ -16,7 +17,26 @@
     node.textContent = text;
     node.hidden = !text;
   };
+  // Invisible characters (the library's own set, addrcheck.normalized.INVISIBLE, sent with the page:
+  // zero-width spaces, direction controls, the BOM) are drawn as their code point: raw, one is nothing
+  // between two quotes, and a direction control reorders the text after it.
+  const INVISIBLE = new RegExp(document.body.dataset.invisible, "g");
+  const codePoint = (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const plain = (text) => String(text ?? "").replace(INVISIBLE, codePoint);
+  const marked = (text) => esc(text).replace(INVISIBLE, (c) => `<span class="invisible-char">${codePoint(c)}</span>`);
   const bytes = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
+
+  // On a phone a table of five columns does not fit: each cell is given its column's heading, and the
+  // stylesheet stacks the cells of a row under one another with those headings (390 px and up).
+  const labelCells = () => {
+    for (const table of document.querySelectorAll("main .scroll > table")) {
+      const headings = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+      for (const row of table.tBodies[0]?.rows ?? []) {
+        Array.from(row.cells).forEach((cell, i) => cell.setAttribute("data-label", headings[i] ?? ""));
+      }
+      table.dataset.labelled = "";
+    }
+  };
 
   class ApiFailure extends Error {
     constructor(status, code, message, detail) {
@@ -31,6 +51,7 @@
   const chinese = document.documentElement.lang.startsWith("zh");
   const withDetail = (sentence, detail) => (chinese ? `${sentence}（${detail}）` : `${sentence} (${detail})`);
   const explain = (failure) => {
+    if (failure.code === "SESSION_ENDED") return failure.message; // our own sentence: nothing to add
     const ours = T[`err_${failure.code}`];
     if (!ours) return fmt(T.error_generic, { message: failure.message });
     return failure.code === "NETWORK" ? ours : withDetail(ours, failure.message);
@@ -47,6 +68,7 @@
       const finish = (ok) => {
         form.removeEventListener("submit", submit);
         $("relogin-cancel").removeEventListener("click", cancel);
+        dialog.removeEventListener("close", closed);
         dialog.close();
         relogging = null;
         resolve(ok);
@@ -70,8 +92,12 @@
         }
       };
       const cancel = () => finish(false);
+      // Escape closes a modal dialog without a click on Cancel: the same answer, or the request that
+      // asked would wait for ever (its button disabled, "checking…" shown)
+      const closed = () => finish(false);
       form.addEventListener("submit", submit);
       $("relogin-cancel").addEventListener("click", cancel);
+      dialog.addEventListener("close", closed);
       show(error, "");
       dialog.showModal();
       $("relogin-key").focus();
@@ -100,14 +126,14 @@
       const error = data && data.error ? data.error : null;
       if (resp.status === 401 || (resp.status === 403 && error && error.code === "CSRF_FAILED")) {
         if (await relogin()) continue;
-        throw new ApiFailure(resp.status, error ? error.code : "AUTH_REQUIRED", T.sign_in_expired);
+        throw new ApiFailure(resp.status, "SESSION_ENDED", T.sign_in_expired);
       }
       if (!resp.ok) {
         throw new ApiFailure(resp.status, error ? error.code : `HTTP_${resp.status}`, error ? error.message : resp.statusText, error ? error.detail : null);
       }
       return data;
     }
-    throw new ApiFailure(401, "AUTH_REQUIRED", T.sign_in_expired);
+    throw new ApiFailure(401, "SESSION_ENDED", T.sign_in_expired);
   }
 
   async function copyText(text, button) {
@@ -153,19 +179,19 @@
     let at = 0;
     for (const part of segments(result)) {
       if (part.start < at) continue; // overlapping spans: the first (outer) one is drawn
-      html += esc(text.slice(at, part.start).join(""));
+      html += marked(text.slice(at, part.start).join(""));
       const label = T[`comp_${part.cls}`] || part.label;
-      html += `<span class="seg c-${part.cls}" title="${esc(label)}">${esc(text.slice(part.start, part.end).join(""))}</span>`;
+      html += `<span class="seg c-${part.cls}" title="${esc(label)}">${marked(text.slice(part.start, part.end).join(""))}</span>`;
       at = part.end;
     }
-    return html + esc(text.slice(at).join(""));
+    return html + marked(text.slice(at).join(""));
   }
 
   let lineNumbers = [];
   function resultHtml(result, index) {
     const lineNo = lineNumbers[index] ?? index + 1;
     const reasons = result.reasons.length
-      ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(chinese ? r.message : r.message_en)}${T[`fix_${r.code}`] ? ` <span class="how">${esc(T.how_to_fix + T[`fix_${r.code}`])}</span>` : ""}</li>`).join("")}</ul>`
+      ? `<ul class="reasons">${result.reasons.map((r) => `<li data-code="${esc(r.code)}">${esc(plain(chinese ? r.message : r.message_en))}${T[`fix_${r.code}`] ? ` <span class="how">${esc(T.how_to_fix + T[`fix_${r.code}`])}</span>` : ""}</li>`).join("")}</ul>`
       : `<p class="reasons-none muted">${esc(T.no_problems)}</p>`;
     const normalized = result.normalized
       ? `<div class="normalized"><span class="muted">${esc(T.normalized)}</span> <output>${esc(result.normalized)}</output> <button type="button" class="secondary copy">${esc(T.copy_button)}</button></div>`
@@ -183,6 +209,13 @@ ${reasons}${normalized}${fix}</article>`;
     const results = $("results");
     const button = $("check-button");
     let shown = [];
+
+    // "6 addresses in 62 ms: ok 4 · vague 2", counted again whenever a fixed address replaces its card
+    function summarize() {
+      const counts = STATUS_ORDER.map((s) => [s, shown.filter((r) => r.status === s).length]).filter(([, n]) => n);
+      const ms = summary.dataset.ms;
+      summary.textContent = `${fmt(T.summary, { count: shown.length, ms })} ${counts.map(([s, n]) => `${T[`status_${s}`]} ${n}`).join(" · ")}`;
+    }
 
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -204,12 +237,11 @@ ${reasons}${normalized}${fix}</article>`;
         shown = data.results;
         lineNumbers = numbered.map(([n]) => n);
         results.innerHTML = `<div class="results">${shown.map(resultHtml).join("")}</div>`;
-        const counts = STATUS_ORDER.map((s) => [s, shown.filter((r) => r.status === s).length]).filter(([, n]) => n);
         // measured once the browser has laid the results out and is about to paint them
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
         const ms = Math.round(performance.now() - started);
-        summary.textContent = `${fmt(T.summary, { count: shown.length, ms })} ${counts.map(([s, n]) => `${T[`status_${s}`]} ${n}`).join(" · ")}`;
         summary.dataset.ms = String(ms);
+        summarize();
       } catch (failure) {
         show(summary, "");
         show(error, explain(failure));
@@ -240,6 +272,7 @@ ${reasons}${normalized}${fix}</article>`;
     function whenFixed(article, index, original = shown[index].input) {
       return (fixed) => {
         shown[index] = fixed;
+        summarize();
         const wrapper = document.createElement("div");
         wrapper.innerHTML = resultHtml(fixed, index);
         const replacement = wrapper.firstElementChild;
@@ -251,7 +284,7 @@ ${reasons}${normalized}${fix}</article>`;
           note.textContent = T.fixed_ok;
           const was = document.createElement("span");
           was.className = "muted was";
-          was.textContent = ` ${fmt(T.fixed_from, { input: original })}`;
+          was.textContent = ` ${fmt(T.fixed_from, { input: plain(original) })}`;
           note.append(was);
           replacement.append(note);
           replacement.querySelector(".copy")?.focus();
@@ -313,6 +346,13 @@ ${reasons}${normalized}${fix}</article>`;
     const street = box.querySelector(".street");
     const error = box.querySelector(".error");
     street.value = streetPart(result);
+    // the picker is not a form of its own: Enter in the street field re-checks, as Enter submits a form
+    // elsewhere; not while an input method is still composing (Enter then only commits the pinyin)
+    street.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+      event.preventDefault();
+      box.querySelector(".recheck").click();
+    });
 
     async function addLevel(parent, depth, wanted) {
       let options;
@@ -373,7 +413,12 @@ ${reasons}${normalized}${fix}</article>`;
       }
     });
     const wanted = result.candidates.length === 1 ? codesOfCandidate(result.candidates[0].code) : codesOf(result);
-    addLevel(null, 0, wanted).then(() => levels.querySelector("select")?.focus());
+    // the focus goes where the clerk has something to do: the candidates when there are several, else
+    // the first level still to choose (not the province the address already named)
+    addLevel(null, 0, wanted).then(() => {
+      const open = Array.from(levels.querySelectorAll("select:not([disabled])")).find((select) => !select.value);
+      (result.candidates.length > 1 ? box.querySelector(".cand") : open || levels.querySelector("select"))?.focus();
+    });
   }
 
   // ---- audits -------------------------------------------------------------------------------------
@@ -404,6 +449,7 @@ ${reasons}${normalized}${fix}</article>`;
         return `<tr data-id="${esc(job.id)}"><td>${esc(job.filename)}</td><td>${esc(T[`audit_status_${job.status}`] || job.status)}</td><td>${esc(job.rows_done)}${job.rows_total != null ? ` / ${esc(job.rows_total)}` : ""}</td><td>${esc((job.created_at || "").slice(0, 19).replace("T", " "))}</td><td>${links}</td></tr>`;
       });
       $("audit-list").tBodies[0].innerHTML = rows.join("");
+      labelCells();
       $("audit-empty").hidden = rows.length > 0;
     }
 
@@ -418,13 +464,16 @@ ${reasons}${normalized}${fix}</article>`;
       if (job.rows_total) {
         bar.max = job.rows_total;
         bar.value = job.rows_done;
+      } else if (job.status === "done") {
+        bar.max = 1; // a file with no data rows is done too: a full bar, not one still moving
+        bar.value = 1;
       } else {
         bar.removeAttribute("value"); // indeterminate until the total is known
       }
       const eta = job.eta_seconds != null ? fmt(T.seconds, { n: Math.ceil(job.eta_seconds) }) : "—";
       const rate = job.rate != null ? Math.round(job.rate) : "—";
       let text = fmt(T.progress, { done: job.rows_done ?? 0, total: job.rows_total ?? "?", rate, eta });
-      if (job.status === "done") text = `${T.audit_done} ${fmt(T.progress, { done: job.rows_done, total: job.rows_total ?? job.rows_done, rate, eta: fmt(T.seconds, { n: 0 }) })}`;
+      if (job.status === "done") text = `${T.audit_done} ${fmt(T.progress_done, { done: job.rows_done, total: job.rows_total ?? job.rows_done, rate })}`;
       if (job.status === "failed") text = fmt(T.audit_failed, { error: jobError(job) });
       if (job.format) {
         const column = job.column ? ` · ${fmt(T.audit_column, { column: job.column })}` : "";
@@ -542,6 +591,15 @@ ${reasons}${normalized}${fix}</article>`;
     drawGutter();
     if (badLines.size) scrollToLine(Math.min(...badLines));
 
+    // An edited, unsaved file is lost to a click on the navigation: the browser asks first. Not after
+    // a save, nor on the language switch, which carries the text over.
+    let saved = false;
+    window.addEventListener("beforeunload", (event) => {
+      if (saved || switchingLanguage || text.value === text.defaultValue) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+
     $("config-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const button = $("config-save");
@@ -549,6 +607,7 @@ ${reasons}${normalized}${fix}</article>`;
       $("config-status").textContent = T.saving;
       try {
         await api("PUT", "/v1/warehouses", { json: { format: $("config-format").value, content: text.value } });
+        saved = true;
         window.location.assign("/console/warehouses?saved=1");
       } catch (failure) {
         $("config-status").textContent = "";
@@ -579,6 +638,7 @@ ${reasons}${normalized}${fix}</article>`;
         if (!sku || !Number.isInteger(count) || count < 1) throw new Error(fmt(T.bad_item_line, { n: i + 1 }));
         items.push(category ? { sku, qty: count, category } : { sku, qty: count });
       }
+      if (!items.length) throw new Error(T.no_items);
       const body = { shop: $("route-shop").value.trim(), items };
       const buyer = $("route-buyer").value.trim();
       if (buyer) body.buyer_address = buyer;
@@ -589,9 +649,13 @@ ${reasons}${normalized}${fix}</article>`;
       const shipments = plan.shipments.map((s) => `<tr><td>${s.index + 1}</td><td>${esc(s.warehouse_name)} <code>${esc(s.warehouse_id)}</code></td><td>${esc(s.return_address)}</td><td>${esc(s.contact_name)}</td><td>${esc(s.phone)}</td></tr>`);
       $("route-result").innerHTML = `${note}<div class="scroll"><table id="route-items-table"><thead><tr><th>${esc(T.col_sku)}</th><th>${esc(T.col_qty)}</th><th>${esc(T.col_category)}</th><th>${esc(T.col_warehouse)}</th><th>${esc(T.col_rule)}</th><th>${esc(T.col_why)}</th></tr></thead><tbody>${items.join("")}</tbody></table></div>
 <h3>${esc(T.shipments)}</h3><div class="scroll"><table><thead><tr><th>${esc(T.col_shipment)}</th><th>${esc(T.col_warehouse)}</th><th>${esc(T.col_address)}</th><th>${esc(T.col_contact)}</th><th>${esc(T.col_phone)}</th></tr></thead><tbody>${shipments.join("")}</tbody></table></div>`;
+      labelCells();
     }
     async function route(record) {
       show(routeError, "");
+      $("route-result").innerHTML = ""; // an earlier plan under a new error would pass for this order's
+      // the record button is not the form's submit button: ask the form's own checks (shop) here too
+      if (!$("route-form").reportValidity()) return;
       let body;
       try {
         body = order();
@@ -600,10 +664,14 @@ ${reasons}${normalized}${fix}</article>`;
       }
       try {
         if (record) {
-          const orderId = $("route-order-id").value.trim();
-          if (!orderId) {
-            $("route-order-id").focus();
-            return show(routeError, `${T.order_id}?`);
+          const field = $("route-order-id");
+          const orderId = field.value.trim();
+          // the API's own rule for an order id (ORDER_ID_PATTERN), said in words before sending
+          const fits = new RegExp(`^(?:${field.dataset.pattern})$`).test(orderId) && orderId.length <= field.maxLength;
+          const problem = !orderId ? T.order_id_needed : fits ? "" : fmt(T.order_id_invalid, { max: field.maxLength });
+          if (problem) {
+            field.focus();
+            return show(routeError, problem);
           }
           const outcome = await api("POST", "/v1/orders/return-address", { json: { ...body, order_id: orderId } });
           const link = `/console/orders?order_id=${encodeURIComponent(orderId)}`;
@@ -622,6 +690,34 @@ ${reasons}${normalized}${fix}</article>`;
     $("route-record").addEventListener("click", () => route(true));
   }
 
+  // ---- the language switch reloads the page: what the clerk typed comes along ----------------------
+  // Kept in this tab's sessionStorage for the one reload and removed as soon as it is put back; never
+  // a password (the API key) or a file.
+  const KEEP = `addrcheck-keep:${page}`;
+  const keptFields = () =>
+    Array.from(document.querySelectorAll("main textarea[id], main select[id], main input[id]")).filter(
+      (field) => !["password", "hidden", "file", "checkbox", "radio", "submit", "button"].includes(field.type),
+    );
+  $("lang-switch")?.addEventListener("click", () => {
+    switchingLanguage = true;
+    const values = Object.fromEntries(keptFields().map((field) => [field.id, field.value]));
+    try {
+      sessionStorage.setItem(KEEP, JSON.stringify({ at: Date.now(), values }));
+    } catch (exc) {
+      // storage refused (private mode, quota): the switch still works, the fields start as served
+    }
+  });
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(KEEP) || "null");
+    sessionStorage.removeItem(KEEP);
+    if (kept && Date.now() - kept.at < 10 * 60 * 1000) {
+      for (const field of keptFields()) if (field.id in kept.values) field.value = kept.values[field.id];
+    }
+  } catch (exc) {
+    // nothing kept, or storage unavailable
+  }
+
+  labelCells();
   if (page === "check") initCheck();
   if (page === "audits") initAudits();
   if (page === "warehouses") initWarehouses();
