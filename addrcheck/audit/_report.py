@@ -195,7 +195,7 @@ def render_report(summary: Mapping[str, Any]) -> str:
     style = (
         "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:2em;max-width:1200px}"
         "table{border-collapse:collapse;margin:1em 0;font-size:13px}"
-        "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left;word-break:break-all}"
+        "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left;overflow-wrap:break-word}"
         "th{background:#f3f3f3}.big{font-size:1.2em}.meta{color:#777;font-size:12px}"
         "svg{display:block;margin:1em 0}"
     )

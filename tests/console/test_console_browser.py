@@ -470,6 +470,20 @@ def test_audit_a_gbk_csv_and_an_xlsx_and_download_them(
     with page.expect_popup() as report:
         page.locator("#audit-report").click()
     expect(report.value.locator("body")).to_contain_text("300")
+    # no word of a heading or a reason code is broken across lines (was "Row s", "AMBIGUOUS_REGIO N")
+    broken = report.value.evaluate(
+        """() => [...document.querySelectorAll('td, th')].flatMap(cell => cell.textContent.split(/\\s+/)
+            .filter(word => /^[A-Za-z_]{4,}$/.test(word)).map(word => [cell, word]))
+            .filter(([cell, word]) => {
+                const text = [...cell.childNodes].find(n => n.nodeType === 3 && n.data.includes(word));
+                if (!text) return false;
+                const range = document.createRange();
+                range.setStart(text, text.data.indexOf(word));
+                range.setEnd(text, text.data.indexOf(word) + word.length);
+                return range.getClientRects().length > 1;
+            }).map(([, word]) => word)"""
+    )
+    assert broken == []
     report.value.close()
     workbook = tmp_path / "addresses.xlsx"
     _xlsx(workbook, 120)
