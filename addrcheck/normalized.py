@@ -23,14 +23,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Final
 
 from addrcheck.models import ADMIN_LEVELS, Component, ParseResult, Removal
 from addrcheck.text import SEPARATORS, fold
 
-REMOVAL_KINDS = ("division", "repeat", "placeholder", "contact", "leading", "invisible", "separator")
+REMOVAL_KINDS: Final = ("division", "repeat", "placeholder", "contact", "leading", "invisible", "separator")
 # Unicode format characters (category Cf) that turn up in pasted text: zero-width spaces and joiners,
 # direction marks, embeddings, overrides and isolates, the word joiner family, the byte-order mark.
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+INVISIBLE: Final = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+# Runs of separators: build() visits only these, not every character.
+_SEPARATOR_RUN: Final = re.compile("[" + "".join(re.escape(c) for c in sorted(SEPARATORS)) + "]+")
 
 
 def _word_char(char: str) -> bool:
@@ -67,32 +72,34 @@ def build(
         for i in range(start, end):
             if not why[i]:
                 why[i] = kind
-    if INVISIBLE.search(folded) is not None:
+    # Format characters are not printable: a printable text (nearly all) needs no search for them.
+    if not folded.isprintable() and INVISIBLE.search(folded) is not None:
         for match in INVISIBLE.finditer(folded):
             if not why[match.start()]:
                 why[match.start()] = "invisible"
     # Separators go, except inside a number (23-4-502, 12号-301, B-3): where an ASCII letter or digit (or
     # 号, for a mark other than a space) stands before and an ASCII letter or digit after.
-    i = 0
-    while i < length:
-        if why[i] or folded[i] not in SEPARATORS:
-            i += 1
-            continue
-        run_end = i
-        while run_end < length and not why[run_end] and folded[run_end] in SEPARATORS:
-            run_end += 1
-        inside_number = (
-            i > 0
-            and run_end < length
-            and not why[i - 1]
-            and not why[run_end]
-            and (_word_char(folded[i - 1]) or (folded[i - 1] == "号" and folded[i] != " "))
-            and _word_char(folded[run_end])
-        )
-        if not inside_number:
-            for j in range(i, run_end):
-                why[j] = "separator"
-        i = run_end
+    for found in _SEPARATOR_RUN.finditer(folded):
+        i, stop = found.span()
+        while i < stop:
+            if why[i]:
+                i += 1
+                continue
+            run_end = i
+            while run_end < stop and not why[run_end]:
+                run_end += 1
+            inside_number = (
+                i > 0
+                and run_end < length
+                and not why[i - 1]
+                and not why[run_end]
+                and (_word_char(folded[i - 1]) or (folded[i - 1] == "号" and folded[i] != " "))
+                and _word_char(folded[run_end])
+            )
+            if not inside_number:
+                for j in range(i, run_end):
+                    why[j] = "separator"
+            i = run_end
     body: list[str] = []
     removals: list[Removal] = []
     i = 0

@@ -8,13 +8,14 @@ and ASCII letters to upper case. Separators are not removed; the parser treats t
 from __future__ import annotations
 
 import re
+from typing import Final
 
-from addrcheck.gazetteer import get_gazetteer
+from addrcheck.gazetteer import Gazetteer, get_gazetteer
 
 # Characters that separate parts of an address without meaning anything.
-SEPARATORS = frozenset(" \t\r\n,，、;；:：-－—–_/\\|·.。()（）[]【】「」<>《》\"'“”‘’#＃~～!！?？*")
+SEPARATORS: Final = frozenset(" \t\r\n,，、;；:：-－—–_/\\|·.。()（）[]【】「」<>《》\"'“”‘’#＃~～!！?？*")
 
-_CHINESE_DIGITS = {
+_CHINESE_DIGITS: Final = {
     "零": 0,
     "〇": 0,
     "一": 1,
@@ -28,16 +29,46 @@ _CHINESE_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
-CHINESE_NUMERAL = "零〇一二三四五六七八九十百千两"
-_NUMERAL_RUN = re.compile(f"[{CHINESE_NUMERAL}]+")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_CHINESE_UNITS: Final = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMERAL: Final = "零〇一二三四五六七八九十百千两"
+_NUMERAL_RUN: Final = re.compile(f"[{CHINESE_NUMERAL}]+")
+_NUMERAL_CHARS: Final = frozenset(CHINESE_NUMERAL)
+_FIRST_NUMERAL: Final = min(ord(ch) for ch in CHINESE_NUMERAL)  # below it (ASCII, most punctuation), none
+_ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+# The last gazetteer's foldable characters as one pattern (tests swap gazetteers, so keyed by it).
+_FOLDABLE: Final[list[tuple[Gazetteer, re.Pattern[str]]]] = []
+
+
+def _foldable(gazetteer: Gazetteer) -> re.Pattern[str]:
+    """A pattern matching any character that folding changes, or any astral one: about 98% of addresses
+    have none, and one search is cheaper than str.translate, which looks up every character."""
+    if _FOLDABLE and _FOLDABLE[-1][0] is gazetteer:
+        return _FOLDABLE[-1][1]
+    codes = sorted(
+        code for code, folded in gazetteer.char_table.items() if code < 0x10000 and ord(folded) != code
+    )
+    ranges: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        first, last = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        ranges.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    pattern = re.compile(f"[{''.join(ranges)}\U00010000-\U0010ffff]")
+    _FOLDABLE[:] = [(gazetteer, pattern)]
+    return pattern
 
 
 def fold(text: str) -> str:
     """Return ``text`` with characters folded; ``len(fold(text)) == len(text)`` always."""
     gazetteer = get_gazetteer()
+    if _foldable(gazetteer).search(text) is None:
+        return text  # nothing to fold: what translate would return
     if _ASTRAL.search(text) is None:
         return text.translate(gazetteer.bmp_table)  # the same mapping, faster (see Gazetteer.bmp_table)
     return text.translate(gazetteer.char_table)
@@ -45,7 +76,11 @@ def fold(text: str) -> str:
 
 def control_characters(text: str) -> list[int]:
     """Positions of control characters and U+FFFD replacement characters (signs of binary or mis-decoded input)."""
-    if _CONTROL.search(text) is None:  # nearly always: no iterator to build
+    # Control characters are not printable: a printable text without U+FFFD has none (nearly always), and
+    # isprintable() costs less than a regex search.
+    if text.isprintable() and "\ufffd" not in text:
+        return []
+    if _CONTROL.search(text) is None:
         return []
     return [match.start() for match in _CONTROL.finditer(text)]
 
@@ -70,6 +105,10 @@ def chinese_to_int(numeral: str) -> int | None:
 
 def normalize_number(token: str) -> str:
     """Rewrite the Chinese numerals inside a token as digits: 九十号 -> 90号, 三单元 -> 3单元."""
-    if _NUMERAL_RUN.search(token) is None:
+    for i in range(len(token)):
+        # ord(token[i]) makes no one-character string; digits and letters are below every numeral.
+        if ord(token[i]) >= _FIRST_NUMERAL and token[i] in _NUMERAL_CHARS:
+            break
+    else:
         return token
     return _NUMERAL_RUN.sub(lambda m: str(chinese_to_int(m.group()) or m.group()), token)
