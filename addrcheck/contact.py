@@ -50,6 +50,19 @@ class Contact:
         self.labels = labels
 
 
+def _digits_at_least(text: str, count: int) -> bool:
+    """Whether ``text`` holds ``count`` ASCII digits: every phone has seven (most addresses fewer), and
+    counting them costs less than the regex search."""
+    found = 0
+    for i in range(len(text)):
+        code = ord(text[i])
+        if 0x30 <= code <= 0x39:
+            found += 1
+            if found >= count:
+                return True
+    return False
+
+
 def _is_boundary(text: str, position: int) -> bool:
     return position <= 0 or position >= len(text) or text[position] in SEPARATORS
 
@@ -62,7 +75,7 @@ def find_contact(text: str) -> Contact:
         else []
     )
     phone = None
-    if _PHONE_HINT.search(text) is not None:
+    if _digits_at_least(text, 7) and _PHONE_HINT.search(text) is not None:
         match = _MOBILE.search(text)
         if match:
             phone = ("".join(match.groups()), match.start(), match.end())

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from addrcheck.models import ADMIN_LEVELS, Component, ParseResult, Removal
-from addrcheck.text import SEPARATORS, fold
+from addrcheck.text import SEPARATORS, fold, separator_at
 
 REMOVAL_KINDS: Final = ("division", "repeat", "placeholder", "contact", "leading", "invisible", "separator")
 # Unicode format characters (category Cf) that turn up in pasted text: zero-width spaces and joiners,
@@ -34,8 +34,7 @@ REMOVAL_KINDS: Final = ("division", "repeat", "placeholder", "contact", "leading
 INVISIBLE: Final = re.compile(
     "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
 )
-# Runs of separators: build() visits only these, not every character.
-_SEPARATOR_RUN: Final = re.compile("[" + "".join(re.escape(c) for c in sorted(SEPARATORS)) + "]+")
+_ADMIN_LEVELS: Final = ADMIN_LEVELS  # a C static when compiled, not a lookup in the module's globals
 
 
 def _word_char(char: str) -> bool:
@@ -44,10 +43,12 @@ def _word_char(char: str) -> bool:
 
 def division_prefix(components: Mapping[str, Component]) -> str:
     """The divisions by their full names, top down (北京市北京市 is written once)."""
+    # A dict (as parse() passes) is read with dict operations when compiled, not Mapping method calls.
+    table = components if isinstance(components, dict) else dict(components)
     pieces = []
-    province = components.get("province")
-    for level in ADMIN_LEVELS:
-        component = components.get(level)
+    province = table.get("province")
+    for level in _ADMIN_LEVELS:
+        component = table.get(level)
         if component is None:
             continue
         if level == "city" and province is not None and component.value == province.value:
@@ -79,27 +80,26 @@ def build(
                 why[match.start()] = "invisible"
     # Separators go, except inside a number (23-4-502, 12号-301, B-3): where an ASCII letter or digit (or
     # 号, for a mark other than a space) stands before and an ASCII letter or digit after.
-    for found in _SEPARATOR_RUN.finditer(folded):
-        i, stop = found.span()
-        while i < stop:
-            if why[i]:
-                i += 1
-                continue
-            run_end = i
-            while run_end < stop and not why[run_end]:
-                run_end += 1
-            inside_number = (
-                i > 0
-                and run_end < length
-                and not why[i - 1]
-                and not why[run_end]
-                and (_word_char(folded[i - 1]) or (folded[i - 1] == "号" and folded[i] != " "))
-                and _word_char(folded[run_end])
-            )
-            if not inside_number:
-                for j in range(i, run_end):
-                    why[j] = "separator"
-            i = run_end
+    i = 0
+    while i < length:
+        if why[i] or not separator_at(folded, i):
+            i += 1
+            continue
+        run_end = i
+        while run_end < length and not why[run_end] and separator_at(folded, run_end):
+            run_end += 1
+        inside_number = (
+            i > 0
+            and run_end < length
+            and not why[i - 1]
+            and not why[run_end]
+            and (_word_char(folded[i - 1]) or (folded[i - 1] == "号" and folded[i] != " "))
+            and _word_char(folded[run_end])
+        )
+        if not inside_number:
+            for j in range(i, run_end):
+                why[j] = "separator"
+        i = run_end
     body: list[str] = []
     removals: list[Removal] = []
     i = 0

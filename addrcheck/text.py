@@ -8,6 +8,7 @@ and ASCII letters to upper case. Separators are not removed; the parser treats t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from addrcheck.gazetteer import Gazetteer, get_gazetteer
@@ -38,37 +39,50 @@ _ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
-# The last gazetteer's foldable characters as one pattern (tests swap gazetteers, so keyed by it).
-_FOLDABLE: Final[list[tuple[Gazetteer, re.Pattern[str]]]] = []
+def char_table(chars: Iterable[str]) -> bytes:
+    """One byte per Basic Multilingual Plane code point, 1 where ``chars`` holds its character: a test of
+    ``ord(text[i])`` against it makes no one-character string and looks up no set."""
+    table = bytearray(0x10000)
+    for ch in chars:
+        table[ord(ch)] = 1
+    return bytes(table)
 
 
-def _foldable(gazetteer: Gazetteer) -> re.Pattern[str]:
-    """A pattern matching any character that folding changes, or any astral one: about 98% of addresses
-    have none, and one search is cheaper than str.translate, which looks up every character."""
+_SEPARATOR_TABLE: Final = char_table(SEPARATORS)
+
+
+def separator_at(text: str, i: int) -> bool:
+    """``text[i] in SEPARATORS``, without making the one-character string."""
+    code = ord(text[i])
+    return code < 0x10000 and _SEPARATOR_TABLE[code] == 1
+
+
+# The last gazetteer's table of the characters folding changes (tests swap gazetteers, so keyed by it).
+_FOLDABLE: Final[list[tuple[Gazetteer, bytes]]] = []
+
+
+def _foldable(gazetteer: Gazetteer) -> bytes:
     if _FOLDABLE and _FOLDABLE[-1][0] is gazetteer:
         return _FOLDABLE[-1][1]
-    codes = sorted(
-        code for code, folded in gazetteer.char_table.items() if code < 0x10000 and ord(folded) != code
+    table = char_table(
+        chr(code) for code, folded in gazetteer.char_table.items() if code < 0x10000 and ord(folded) != code
     )
-    ranges: list[str] = []
-    i = 0
-    while i < len(codes):
-        j = i
-        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
-            j += 1
-        first, last = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
-        ranges.append(first if i == j else f"{first}-{last}")
-        i = j + 1
-    pattern = re.compile(f"[{''.join(ranges)}\U00010000-\U0010ffff]")
-    _FOLDABLE[:] = [(gazetteer, pattern)]
-    return pattern
+    _FOLDABLE[:] = [(gazetteer, table)]
+    return table
 
 
 def fold(text: str) -> str:
     """Return ``text`` with characters folded; ``len(fold(text)) == len(text)`` always."""
     gazetteer = get_gazetteer()
-    if _foldable(gazetteer).search(text) is None:
-        return text  # nothing to fold: what translate would return
+    # About 98% of addresses hold no character that folding changes (nor an astral one): one pass over the
+    # code points says so for less than str.translate, which looks up every character.
+    table = _foldable(gazetteer)
+    for i in range(len(text)):
+        code = ord(text[i])
+        if code >= 0x10000 or table[code]:
+            break
+    else:
+        return text  # what translate would return
     if _ASTRAL.search(text) is None:
         return text.translate(gazetteer.bmp_table)  # the same mapping, faster (see Gazetteer.bmp_table)
     return text.translate(gazetteer.char_table)
