@@ -63,7 +63,7 @@ class _Part:
     ``tail``: how close to the end of the text the pattern can match without a closing character.
     """
 
-    __slots__ = ("after", "name", "needs", "pattern", "starts", "tail")
+    __slots__ = ("after", "name", "needs", "pattern", "start_bit", "starts", "tail")
 
     def __init__(
         self,
@@ -78,6 +78,7 @@ class _Part:
         self.pattern = re.compile(pattern)
         self.needs = frozenset(needs)
         self.starts = starts
+        self.start_bit = 0  # the bit of ``starts`` in _FLAGS, set once every part is known
         self.tail = tail
         # Closing character -> the characters one of which must stand right before it.
         before: dict[str, set[str]] = {}
@@ -223,15 +224,16 @@ _BARRIER_HINT_BIT: Final = 2
 _AFTER_BIT: Final = 4  # a closing character of _NEEDED_AFTER
 # Then one bit per distinct ``starts`` set, by pattern (0: the pattern starts anywhere).
 _STARTS_SETS: Final = list(dict.fromkeys(part.starts for part in _PATTERNS if part.starts is not None))
-_START_BITS: Final = tuple(
-    0 if part.starts is None else 8 << _STARTS_SETS.index(part.starts) for part in _PATTERNS
-)
-assert 8 << len(_STARTS_SETS) <= 0x100, "the flags must fit in a byte"
+for _part in _PATTERNS:
+    _part.start_bit = 0 if _part.starts is None else 8 << _STARTS_SETS.index(_part.starts)
+_NEEDED_BIT: Final = 8 << len(_STARTS_SETS)  # a closing character of _NEEDED_AT
+assert _NEEDED_BIT < 0x100, "the flags must fit in a byte"
 _FLAGS: Final = _flag_table(
     [
         (SEPARATORS, _SEPARATOR_BIT),
         (frozenset(_BARRIER_HINTS), _BARRIER_HINT_BIT),
         (frozenset(_NEEDED_AFTER), _AFTER_BIT),
+        (frozenset(ch for part in _PATTERNS for ch in part.needs if ch not in part.after), _NEEDED_BIT),
         *((starts, 8 << i) for i, starts in enumerate(_STARTS_SETS)),
     ]
 )
@@ -258,19 +260,21 @@ _ROAD_NAME_START: Final = re.compile(f".*{_ROAD_BARRIER.pattern}")
 
 class _Suffixes:
     """Words by length, longest first (``by_length[i]`` holds the words of length ``len(by_length) - i``),
-    and the last characters of each length, which rule most lengths out before any slice is made."""
+    and by the code point of a last character, the lengths of the words that end with it (bit
+    ``length - 1``): most lengths are ruled out before any slice is made."""
 
-    __slots__ = ("by_length", "ends", "last_chars")
+    __slots__ = ("by_length", "lengths_at")
 
     def __init__(self, words: frozenset[str] | set[str]) -> None:
         longest = max(len(w) for w in words)
+        assert longest <= 8, "the lengths must fit in a byte"
         self.by_length: tuple[frozenset[str], ...] = tuple(
             frozenset(w for w in words if len(w) == length) for length in range(longest, 0, -1)
         )
-        self.last_chars: tuple[frozenset[str], ...] = tuple(
-            frozenset(w[-1] for w in g) for g in self.by_length
-        )
-        self.ends: frozenset[str] = frozenset(w[-1] for w in words)
+        table = bytearray(0x10000)
+        for w in words:
+            table[ord(w[-1])] |= 1 << (len(w) - 1)
+        self.lengths_at: bytes = bytes(table)
 
 
 # Road suffixes by length, longest first: the suffix of a road is the longest one it ends with.
@@ -305,6 +309,21 @@ def _longest_suffix(text: str, start: int, end: int, suffixes: _Suffixes) -> int
     comparisons: an end-anchored regex search tries every position first."""
     if end <= start:
         return -1
+    code = ord(text[end - 1])
+    lengths = suffixes.lengths_at[code] if code < 0x10000 else 0
+    if not lengths:
+        return -1
+    groups = suffixes.by_length
+    longest = len(groups)
+    for index in range(longest):
+        length = longest - index
+        if (
+            lengths >> (length - 1) & 1
+            and end - length >= start
+            and (length == 1 or text[end - length : end] in groups[index])
+        ):
+            return end - length
+    return -1
     last = text[end - 1]
     if last not in suffixes.ends:
         return -1
@@ -493,15 +512,20 @@ def _last_needed(text: str, start: int, end: int) -> list[int]:
     last_needed = [-1] * len(_PATTERNS)
     for i in range(start, end):
         code = ord(text[i])
-        if code < 0x10000:
+        flags = _FLAGS[code] if code < 0x10000 else 0
+        if flags & _NEEDED_BIT:
             for index in _NEEDED_AT[code]:
                 last_needed[index] = i
-            if _FLAGS[code] & _AFTER_BIT and i > start:
-                previous = text[i - 1]
-                for index, before in _NEEDED_AFTER[text[i]]:
-                    if previous in before:
-                        last_needed[index] = i
+        if flags & _AFTER_BIT and i > start:
+            previous = text[i - 1]
+            for index, before in _NEEDED_AFTER[text[i]]:
+                if previous in before:
+                    last_needed[index] = i
     return last_needed
+
+
+def _part_start(part: StreetPart) -> int:
+    return part.start  # a sort key as a function: a lambda makes parse_street build a closure on every call
 
 
 def parse_street(
@@ -524,11 +548,6 @@ def parse_street(
                 other.append((start, leftover_end))
                 position = leftover_end
     last_needed = _last_needed(text, start, end)
-    patterns = [
-        (part.name, part.pattern, last_needed[index], end - part.tail, _START_BITS[index])
-        for index, part in enumerate(_PATTERNS)
-        if last_needed[index] >= 0 or part.tail
-    ]
     road_end = -1  # where the road ends while nothing follows it yet: a second road may start there
     while position < end:
         flags = _flags(text, position)
@@ -538,14 +557,20 @@ def parse_street(
                 pending = -1
             position += 1
             continue
-        for name, pattern, last, tail_from, start_bit in patterns:
-            if (last < position < tail_from) or (start_bit and not flags & start_bit):
+        for index in range(len(_PATTERNS)):
+            part = _PATTERNS[index]
+            last = last_needed[index]
+            if last < 0 and not part.tail:
+                continue  # no closing character at all
+            start_bit = part.start_bit
+            if (last < position < end - part.tail) or (start_bit and not flags & start_bit):
                 continue
+            name = part.name
             if name in seen and not (name == "road" and position == road_end):
                 continue
             if name == "town" and (town_known or parts):
                 continue
-            match = pattern.match(text, position, end)
+            match = part.pattern.match(text, position, end)
             if match is None:
                 continue
             match_end = match.end()  # a method call each time: read once
@@ -675,5 +700,5 @@ def parse_street(
         else:
             leftovers.append((span_start, span_end))
     if any(parts[i - 1].start > parts[i].start for i in range(1, len(parts))):
-        parts.sort(key=lambda p: p.start)  # a POI or community found among the leftovers
+        parts.sort(key=_part_start)  # a POI or community found among the leftovers
     return parts, leftovers

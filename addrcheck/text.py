@@ -33,8 +33,6 @@ _CHINESE_DIGITS: Final = {
 _CHINESE_UNITS: Final = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMERAL: Final = "零〇一二三四五六七八九十百千两"
 _NUMERAL_RUN: Final = re.compile(f"[{CHINESE_NUMERAL}]+")
-_NUMERAL_CHARS: Final = frozenset(CHINESE_NUMERAL)
-_FIRST_NUMERAL: Final = min(ord(ch) for ch in CHINESE_NUMERAL)  # below it (ASCII, most punctuation), none
 _ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
@@ -49,6 +47,7 @@ def char_table(chars: Iterable[str]) -> bytes:
 
 
 _SEPARATOR_TABLE: Final = char_table(SEPARATORS)
+_NUMERAL_TABLE: Final = char_table(CHINESE_NUMERAL)
 
 
 def separator_at(text: str, i: int) -> bool:
@@ -120,9 +119,14 @@ def chinese_to_int(numeral: str) -> int | None:
 def normalize_number(token: str) -> str:
     """Rewrite the Chinese numerals inside a token as digits: 九十号 -> 90号, 三单元 -> 3单元."""
     for i in range(len(token)):
-        # ord(token[i]) makes no one-character string; digits and letters are below every numeral.
-        if ord(token[i]) >= _FIRST_NUMERAL and token[i] in _NUMERAL_CHARS:
+        code = ord(token[i])
+        if code < 0x10000 and _NUMERAL_TABLE[code]:
             break
     else:
-        return token
-    return _NUMERAL_RUN.sub(lambda m: str(chinese_to_int(m.group()) or m.group()), token)
+        return token  # no numeral (nearly always): no regex call
+    return _NUMERAL_RUN.sub(_numeral_as_digits, token)
+
+
+def _numeral_as_digits(match: re.Match[str]) -> str:
+    # A module function, not a lambda: a lambda makes normalize_number build a closure on every call.
+    return str(chinese_to_int(match.group()) or match.group())
