@@ -11,7 +11,7 @@ import logging
 import re
 from typing import Any, Final
 
-from addrcheck.text import SEPARATORS
+from addrcheck.text import SEPARATORS, char_table, separator_at
 
 _MOBILE: Final = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])")
 _LANDLINE: Final = re.compile(
@@ -31,6 +31,7 @@ SURNAMES: Final = frozenset(
     "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
     "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
+_SURNAME_TABLE: Final = char_table(SURNAMES)
 _NAME: Final = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
@@ -61,6 +62,11 @@ def _digits_at_least(text: str, count: int) -> bool:
             if found >= count:
                 return True
     return False
+
+
+def _surname_at(text: str, i: int) -> bool:
+    code = ord(text[i])
+    return code < 0x10000 and _SURNAME_TABLE[code] == 1
 
 
 def _is_boundary(text: str, position: int) -> bool:
@@ -94,10 +100,10 @@ def find_contact(text: str) -> Contact:
     else:
         # No phone: only a short surname-led word set apart at the very start (张三，浙江省...).
         start = next((e for s, e in labels if s == 0), 0)
-        while start < len(text) and text[start] in SEPARATORS:
+        while start < len(text) and separator_at(text, start):
             start += 1
         # The name must start with a surname: most addresses start with a division, and need no regex call.
-        found = _NAME.match(text, start) if start < len(text) and text[start] in SURNAMES else None
+        found = _NAME.match(text, start) if start < len(text) and _surname_at(text, start) else None
         if (
             found
             and found.group()[0] in SURNAMES

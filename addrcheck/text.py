@@ -89,11 +89,12 @@ def fold(text: str) -> str:
 
 def control_characters(text: str) -> list[int]:
     """Positions of control characters and U+FFFD replacement characters (signs of binary or mis-decoded input)."""
-    # Control characters are not printable: a printable text without U+FFFD has none (nearly always), and
-    # isprintable() costs less than a regex search.
-    if text.isprintable() and "\ufffd" not in text:
-        return []
-    if _CONTROL.search(text) is None:
+    for i in range(len(text)):
+        # _CONTROL by code point: nearly every text has none, and this pass costs less than its search.
+        code = ord(text[i])
+        if (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or code == 0x7F or code == 0xFFFD:
+            break
+    else:
         return []
     return [match.start() for match in _CONTROL.finditer(text)]
 
