@@ -37,22 +37,6 @@ INVISIBLE: Final = re.compile(
 _ADMIN_LEVELS: Final = ADMIN_LEVELS  # a C static when compiled, not a lookup in the module's globals
 
 
-def invisible_code(code: int) -> bool:
-    """Whether the character with this code point is one INVISIBLE matches (compared as numbers: a pass over
-    a text's code points costs less than the regex search, and nearly every text has none)."""
-    if 0xAD <= code <= 0x206F:
-        return (
-            code == 0xAD
-            or code == 0x61C
-            or code == 0x180E
-            or 0x200B <= code <= 0x200F
-            or 0x202A <= code <= 0x202E
-            or 0x2060 <= code <= 0x2064
-            or code >= 0x2066
-        )
-    return code == 0xFEFF
-
-
 def _word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
@@ -89,7 +73,8 @@ def build(
         for i in range(start, end):
             if not why[i]:
                 why[i] = kind
-    if any(invisible_code(ord(folded[i])) for i in range(length)):
+    # Format characters are not printable: a printable text (nearly all) needs no search for them.
+    if not folded.isprintable() and INVISIBLE.search(folded) is not None:
         for match in INVISIBLE.finditer(folded):
             if not why[match.start()]:
                 why[match.start()] = "invisible"

@@ -19,6 +19,7 @@ A pattern is not tried past the last place its closing characters occur, which k
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 from addrcheck.models import COMPONENT_NAMES
@@ -63,7 +64,7 @@ class _Part:
     ``tail``: how close to the end of the text the pattern can match without a closing character.
     """
 
-    __slots__ = ("after", "name", "needs", "pattern", "start_bit", "starts", "tail")
+    __slots__ = ("after", "match", "name", "needs", "pattern", "start_bit", "starts", "tail")
 
     def __init__(
         self,
@@ -76,6 +77,8 @@ class _Part:
     ) -> None:
         self.name = name
         self.pattern = re.compile(pattern)
+        # The bound method, called directly: a method call looks the name up on every call.
+        self.match: Callable[[str, int, int], re.Match[str] | None] = self.pattern.match
         self.needs = frozenset(needs)
         self.starts = starts
         self.start_bit = 0  # the bit of ``starts`` in _FLAGS, set once every part is known
@@ -570,7 +573,7 @@ def parse_street(
                 continue
             if name == "town" and (town_known or parts):
                 continue
-            match = part.pattern.match(text, position, end)
+            match = part.match(text, position, end)
             if match is None:
                 continue
             match_end = match.end()  # a method call each time: read once
@@ -634,7 +637,7 @@ def parse_street(
                 and "road" in seen
                 and "second_road" not in seen
                 and value.endswith("弄")
-                and _PATTERNS[_ROAD_NUMBER].pattern.match(text, match_end, end) is not None
+                and _PATTERNS[_ROAD_NUMBER].match(text, match_end, end) is not None
             ):
                 # 凯旋路88弄9号, 环城西路北段88弄9号: a door number follows, so 88弄 is the lane off the road
                 # and 9号 the door in it.
