@@ -9,29 +9,30 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Final
 
-from addrcheck.text import SEPARATORS
+from addrcheck.text import SEPARATORS, char_table, separator_at
 
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])")
-_LANDLINE = re.compile(
+_MOBILE: Final = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])")
+_LANDLINE: Final = re.compile(
     r"(?<![0-9])(0[1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})(?:(?:-|转)([0-9]{1,5}))?(?![0-9])"
 )
 # A part of every phone the two patterns find (seven digits in a row, or a mobile's 1xx + four digits):
 # most addresses have none, and one search of this rules both out.
-_PHONE_HINT = re.compile(r"[0-9]{7}|1[3-9][0-9][- ]?[0-9]{4}")
-_LABEL = re.compile(
+_PHONE_HINT: Final = re.compile(r"[0-9]{7}|1[3-9][0-9][- ]?[0-9]{4}")
+_LABEL: Final = re.compile(
     r"(?:收货人|收件人|联系人|姓名|名字|手机号码|手机号|手机|电话号码|联系电话|电话|TEL|收货地址|详细地址|所在地区|地址)[:：]?"
 )
 # The commonest Chinese surnames (about 90% of the population); a name without a phone must start with one.
-SURNAMES = frozenset(
+SURNAMES: Final = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
     "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪"
     "庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
     "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
     "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
-_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_SURNAME_TABLE: Final = char_table(SURNAMES)
+_NAME: Final = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 class Contact:
@@ -50,6 +51,24 @@ class Contact:
         self.labels = labels
 
 
+def _digits_at_least(text: str, count: int) -> bool:
+    """Whether ``text`` holds ``count`` ASCII digits: every phone has seven (most addresses fewer), and
+    counting them costs less than the regex search."""
+    found = 0
+    for i in range(len(text)):
+        code = ord(text[i])
+        if 0x30 <= code <= 0x39:
+            found += 1
+            if found >= count:
+                return True
+    return False
+
+
+def _surname_at(text: str, i: int) -> bool:
+    code = ord(text[i])
+    return code < 0x10000 and _SURNAME_TABLE[code] == 1
+
+
 def _is_boundary(text: str, position: int) -> bool:
     return position <= 0 or position >= len(text) or text[position] in SEPARATORS
 
@@ -62,7 +81,7 @@ def find_contact(text: str) -> Contact:
         else []
     )
     phone = None
-    if _PHONE_HINT.search(text) is not None:
+    if _digits_at_least(text, 7) and _PHONE_HINT.search(text) is not None:
         match = _MOBILE.search(text)
         if match:
             phone = ("".join(match.groups()), match.start(), match.end())
@@ -81,9 +100,10 @@ def find_contact(text: str) -> Contact:
     else:
         # No phone: only a short surname-led word set apart at the very start (张三，浙江省...).
         start = next((e for s, e in labels if s == 0), 0)
-        while start < len(text) and text[start] in SEPARATORS:
+        while start < len(text) and separator_at(text, start):
             start += 1
-        found = _NAME.match(text, start)
+        # The name must start with a surname: most addresses start with a division, and need no regex call.
+        found = _NAME.match(text, start) if start < len(text) and _surname_at(text, start) else None
         if (
             found
             and found.group()[0] in SURNAMES

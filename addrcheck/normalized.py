@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Final
 
 from addrcheck.models import ADMIN_LEVELS, Component, ParseResult, Removal
-from addrcheck.text import SEPARATORS, fold
+from addrcheck.text import SEPARATORS, fold, separator_at
 
-REMOVAL_KINDS = ("division", "repeat", "placeholder", "contact", "leading", "invisible", "separator")
+REMOVAL_KINDS: Final = ("division", "repeat", "placeholder", "contact", "leading", "invisible", "separator")
 # Unicode format characters (category Cf) that turn up in pasted text: zero-width spaces and joiners,
 # direction marks, embeddings, overrides and isolates, the word joiner family, the byte-order mark.
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+INVISIBLE: Final = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+_ADMIN_LEVELS: Final = ADMIN_LEVELS  # a C static when compiled, not a lookup in the module's globals
 
 
 def _word_char(char: str) -> bool:
@@ -39,10 +43,12 @@ def _word_char(char: str) -> bool:
 
 def division_prefix(components: Mapping[str, Component]) -> str:
     """The divisions by their full names, top down (北京市北京市 is written once)."""
+    # A dict (as parse() passes) is read with dict operations when compiled, not Mapping method calls.
+    table = components if isinstance(components, dict) else dict(components)
     pieces = []
-    province = components.get("province")
-    for level in ADMIN_LEVELS:
-        component = components.get(level)
+    province = table.get("province")
+    for level in _ADMIN_LEVELS:
+        component = table.get(level)
         if component is None:
             continue
         if level == "city" and province is not None and component.value == province.value:
@@ -67,7 +73,8 @@ def build(
         for i in range(start, end):
             if not why[i]:
                 why[i] = kind
-    if INVISIBLE.search(folded) is not None:
+    # Format characters are not printable: a printable text (nearly all) needs no search for them.
+    if not folded.isprintable() and INVISIBLE.search(folded) is not None:
         for match in INVISIBLE.finditer(folded):
             if not why[match.start()]:
                 why[match.start()] = "invisible"
@@ -75,11 +82,11 @@ def build(
     # 号, for a mark other than a space) stands before and an ASCII letter or digit after.
     i = 0
     while i < length:
-        if why[i] or folded[i] not in SEPARATORS:
+        if why[i] or not separator_at(folded, i):
             i += 1
             continue
         run_end = i
-        while run_end < length and not why[run_end] and folded[run_end] in SEPARATORS:
+        while run_end < length and not why[run_end] and separator_at(folded, run_end):
             run_end += 1
         inside_number = (
             i > 0

@@ -19,77 +19,129 @@ A pattern is not tried past the last place its closing characters occur, which k
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Final
 
 from addrcheck.models import COMPONENT_NAMES
 from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, normalize_number
 
-_HAN = "\u4e00-\u9fff"
-_NUM = f"(?:[0-9]+|[{CHINESE_NUMERAL}]+)"
+_HAN: Final = "\u4e00-\u9fff"
+_NUM: Final = f"(?:[0-9]+|[{CHINESE_NUMERAL}]+)"
 # A sub-number joined by a dash (12-3号, 000--000号 typed twice) or 之 (12之3号) is part of the number.
-_NUMX = f"{_NUM}(?:(?:-+|之)[0-9]+)*"
+_NUMX: Final = f"{_NUM}(?:(?:-+|之)[0-9]+)*"
 # What may lead a door or building number: a block letter (A12栋, A-3栋), not the end of a longer code
 # (中天AAA00座), or, on a road, a heavenly stem (樱花东街甲8号; 八甲000号 is a place, then a number).
-_NUMBER_PREFIX = "(?:(?<![A-Z])[A-Z]{1,2}-?|(?<=[路街巷道弄里])[甲乙丙丁])"
-_FLOOR_NUM = f"(?:[0-9]{{1,2}}|[{CHINESE_NUMERAL}]+)"
-_NOT_NUMBER_WORD = "(?!楼|栋|幢|单元|层|室)"
+_NUMBER_PREFIX: Final = "(?:(?<![A-Z])[A-Z]{1,2}-?|(?<=[路街巷道弄里])[甲乙丙丁])"
+_FLOOR_NUM: Final = f"(?:[0-9]{{1,2}}|[{CHINESE_NUMERAL}]+)"
+_NOT_NUMBER_WORD: Final = "(?!楼|栋|幢|单元|层|室)"
 # Words after a bare number that make it a quantity, a date or the number of another part (3公里, 2023年,
 # 00区, 5路公交, 2支弄), never a door number by itself.
-_NOT_A_DOOR_AFTER = "号弄號楼栋幢座院层室房单元期区街路巷道组队社门户铺间位台床馆库厂站车年月日时点分秒米元个人只件次天周公里支摊"
+_NOT_A_DOOR_AFTER: Final = "号弄號楼栋幢座院层室房单元期区街路巷道组队社门户铺间位台床馆库厂站车年月日时点分秒米元个人只件次天周公里支摊"
 # What joins the numbers of a list or a range (12、14号, 12—16号, 12-~16号): the first is not a door number
 # by itself, the list is read as written.
-_LIST_GAP = "[、,，~～—–-]+"
+_LIST_GAP: Final = "[、,，~～—–-]+"
 # A dashed date (2023-05-01) is not a door number.
-_DATE = "(?:19|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9](?![0-9])"
+_DATE: Final = "(?:19|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9](?![0-9])"
 # A name character that does not close another part: a community or zone name never runs across a road
 # or a number (文三路90号上黄村 is a road, a number and a village, not one long village name).
-_NAME = f"(?:(?![路街号巷弄栋幢室])[{_HAN}])"
-_NAME_OR_DIGIT = f"(?:(?![路街号巷弄栋幢室])[{_HAN}0-9])"
+_NAME: Final = f"(?:(?![路街号巷弄栋幢室])[{_HAN}])"
+_NAME_OR_DIGIT: Final = f"(?:(?![路街号巷弄栋幢室])[{_HAN}0-9])"
 
-_DIGITS = "0123456789"
-_NUMBER_START = frozenset(_DIGITS + CHINESE_NUMERAL)
-_NUMBER_OR_LETTER = _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_PREFIXED_NUMBER = _NUMBER_OR_LETTER | frozenset("甲乙丙丁")
+_DIGITS: Final = "0123456789"
+_NUMBER_START: Final = frozenset(_DIGITS + CHINESE_NUMERAL)
+_NUMBER_OR_LETTER: Final = _NUMBER_START | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PREFIXED_NUMBER: Final = _NUMBER_OR_LETTER | frozenset("甲乙丙丁")
 
 
 class _Part:
     """A part's pattern, and what lets the scanner skip it cheaply.
 
     ``needs``: characters at least one of which every match contains (its closing words), so the pattern
-    is not tried past the last of them; ``starts``: the characters every match starts with (None: any),
-    so the number-led parts are not tried at the Han characters that make up most of an address;
+    is not tried past the last of them; ``ends``: for a pattern whose matches end with one of these words,
+    the words: a closing character then counts only after the character before it in one of them (the 区
+    of 小区 closes no zone and no community); ``starts``: the characters every match starts with (None:
+    any), so the number-led parts are not tried at the Han characters that make up most of an address;
     ``tail``: how close to the end of the text the pattern can match without a closing character.
     """
 
-    __slots__ = ("name", "needs", "pattern", "starts", "tail")
+    __slots__ = ("after", "match", "name", "needs", "pattern", "start_bit", "starts", "tail")
 
     def __init__(
-        self, name: str, pattern: str, needs: str, starts: frozenset[str] | None = None, tail: int = 0
+        self,
+        name: str,
+        pattern: str,
+        needs: str,
+        starts: frozenset[str] | None = None,
+        tail: int = 0,
+        ends: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.pattern = re.compile(pattern)
+        # The bound method, called directly: a method call looks the name up on every call.
+        self.match: Callable[[str, int, int], re.Match[str] | None] = self.pattern.match
         self.needs = frozenset(needs)
         self.starts = starts
+        self.start_bit = 0  # the bit of ``starts`` in _FLAGS, set once every part is known
         self.tail = tail
+        # Closing character -> the characters one of which must stand right before it.
+        before: dict[str, set[str]] = {}
+        anywhere: set[str] = set()
+        for word in ends:
+            assert word[-1] in self.needs, (name, word)
+            if len(word) == 1:
+                anywhere.add(word)
+            else:
+                before.setdefault(word[-1], set()).add(word[-2])
+        self.after: dict[str, frozenset[str]] = {
+            ch: frozenset(chars) for ch, chars in before.items() if ch not in anywhere
+        }
 
 
+# The words that end a development zone's name, tried in this order.
+_ZONE_ENDS: Final = (
+    *(
+        "经济技术开发区",
+        "经济开发区",
+        "技术开发区",
+        "高新技术产业开发区",
+        "高新技术开发区",
+        "高新区",
+        "开发区",
+    ),
+    *("工业园区", "工业园", "产业园区", "产业园", "科技园", "保税区", "综合保税区", "工业功能区", "功能区"),
+    *(
+        "工业区",
+        "工业集中区",
+        "物流园区",
+        "物流园",
+        "创业园",
+        "创意园",
+        "电商园",
+        "经济园",
+        "软件园",
+        "科技城",
+    ),
+    "园区",
+)
 # The pattern of bare numbers: not a component itself, the scanner reads it as one or more of them.
-_NUMBER_RUN = "number_run"
+_NUMBER_RUN: Final = "number_run"
 # Tried in this order at each position.
-_PATTERNS: tuple[_Part, ...] = (
+_PATTERNS: Final[tuple[_Part, ...]] = (
     _Part(
         "town", f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]))", "街镇乡"
     ),
     _Part(
         "devzone",
-        f"(?:{_NAME}|[A-Z])(?:{_NAME_OR_DIGIT}|[A-Z]){{0,13}}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新技术开发区"
-        "|高新区|开发区|工业园区|工业园|产业园区|产业园|科技园|保税区|综合保税区|工业功能区|功能区|工业区|工业集中区|物流园区?|创业园|创意园|电商园|经济园|软件园|科技城|园区)",
+        f"(?:{_NAME}|[A-Z])(?:{_NAME_OR_DIGIT}|[A-Z]){{0,13}}?(?:{'|'.join(_ZONE_ENDS)})",
         "区园城",
+        ends=_ZONE_ENDS,
     ),
     _Part(
         "community",
         f"{_NAME}{_NAME_OR_DIGIT}{{0,9}}?(?:社区居委会|社区居民委员会|村民委员会|居委会|村委会|社区|新村|村(?![路街道镇委口]))"
         f"(?:{_NUM}(?:组|队|社))?",
         "区会村",
+        ends=("社区居委会", "社区居民委员会", "村民委员会", "居委会", "村委会", "社区", "新村", "村"),
     ),
     _Part(
         "road",
@@ -141,37 +193,105 @@ _PATTERNS: tuple[_Part, ...] = (
         _NUMBER_OR_LETTER,
     ),
 )
-# Pattern indices by the closing characters they need.
-_NEEDED_BY: dict[str, tuple[int, ...]] = {
-    ch: tuple(i for i, part in enumerate(_PATTERNS) if ch in part.needs)
-    for ch in frozenset().union(*(part.needs for part in _PATTERNS))
+# Pattern indices by the closing characters they need anywhere, indexed by code point (all of them in the
+# Basic Multilingual Plane): ord(text[i]) reads a code point without making a one-character string.
+_NO_PATTERNS: Final[tuple[int, ...]] = ()
+_NEEDED_AT: Final[list[tuple[int, ...]]] = [_NO_PATTERNS] * 0x10000
+for _needed in frozenset().union(*(part.needs for part in _PATTERNS)):
+    _NEEDED_AT[ord(_needed)] = tuple(
+        i for i, part in enumerate(_PATTERNS) if _needed in part.needs and _needed not in part.after
+    )
+# The closing characters that count only after certain characters: (pattern index, those characters).
+_NEEDED_AFTER: Final[dict[str, tuple[tuple[int, frozenset[str]], ...]]] = {
+    ch: tuple((i, part.after[ch]) for i, part in enumerate(_PATTERNS) if ch in part.after)
+    for ch in frozenset().union(*(part.after for part in _PATTERNS))
 }
+# The last character of every barrier word (see _ROAD_BARRIER): a span without one holds no barrier, and
+# the costly _ROAD_NAME_START (a backtracking .*) is not run on it.
+_BARRIER_HINTS: Final = "道镇乡县省区市园村场厦心城学院司校楼层期号"
+
+
+def _flag_table(classes: list[tuple[frozenset[str], int]]) -> bytes:
+    """One byte per Basic Multilingual Plane code point, the bits of the classes its character is in."""
+    table = bytearray(0x10000)
+    for chars, bit in classes:
+        for ch in chars:
+            table[ord(ch)] |= bit
+    return bytes(table)
+
+
+# Character classes the scanner asks of nearly every character, as bits of one table indexed by code point:
+# a byte read, where a set lookup would first make a one-character string.
+_SEPARATOR_BIT: Final = 1
+_BARRIER_HINT_BIT: Final = 2
+_AFTER_BIT: Final = 4  # a closing character of _NEEDED_AFTER
+# Then one bit per distinct ``starts`` set, by pattern (0: the pattern starts anywhere).
+_STARTS_SETS: Final = list(dict.fromkeys(part.starts for part in _PATTERNS if part.starts is not None))
+for _part in _PATTERNS:
+    _part.start_bit = 0 if _part.starts is None else 8 << _STARTS_SETS.index(_part.starts)
+_NEEDED_BIT: Final = 8 << len(_STARTS_SETS)  # a closing character of _NEEDED_AT
+assert _NEEDED_BIT < 0x100, "the flags must fit in a byte"
+_FLAGS: Final = _flag_table(
+    [
+        (SEPARATORS, _SEPARATOR_BIT),
+        (frozenset(_BARRIER_HINTS), _BARRIER_HINT_BIT),
+        (frozenset(_NEEDED_AFTER), _AFTER_BIT),
+        (frozenset(ch for part in _PATTERNS for ch in part.needs if ch not in part.after), _NEEDED_BIT),
+        *((starts, 8 << i) for i, starts in enumerate(_STARTS_SETS)),
+    ]
+)
+
+
+def _flags(text: str, i: int) -> int:
+    code = ord(text[i])
+    return _FLAGS[code] if code < 0x10000 else 0
+
+
+def _has_barrier_hint(text: str, start: int, end: int) -> bool:
+    return any(_flags(text, i) & _BARRIER_HINT_BIT for i in range(start, end))
+
+
 # Words that end another part: a road name never runs across them, so a road match that contains one starts
 # after it (模具城金型路 is a POI and a road, 龙港镇兴安街 a town and a road).
-_ROAD_BARRIER = re.compile(
+_ROAD_BARRIER: Final = re.compile(
     f"(?:[{_HAN}0-9A-Z]+(?:街道|镇|乡|县|省|市辖区|市(?!场)|区|工业园|产业园|科技园|创业园|社区|村"
     f"|广场|大厦|中心|市场|商城|花园|大学|医院|公司|学校)"
     f"|[{_HAN}]{{2,}}(?:城|公园)|[0-9{CHINESE_NUMERAL}]+(?:楼|层|期|号))"
 )
-_ROAD_NAME_START = re.compile(f".*{_ROAD_BARRIER.pattern}")
-# The last character of every barrier word: a span without one holds no barrier, and the costly
-# _ROAD_NAME_START (a backtracking .*) is not run on it.
-_BARRIER_HINT = re.compile("[道镇乡县省区市园村场厦心城学院司校楼层期号]")
+_ROAD_NAME_START: Final = re.compile(f".*{_ROAD_BARRIER.pattern}")
+
+
+class _Suffixes:
+    """Words by length, longest first (``by_length[i]`` holds the words of length ``len(by_length) - i``),
+    and by the code point of a last character, the lengths of the words that end with it (bit
+    ``length - 1``): most lengths are ruled out before any slice is made."""
+
+    __slots__ = ("by_length", "lengths_at")
+
+    def __init__(self, words: frozenset[str] | set[str]) -> None:
+        longest = max(len(w) for w in words)
+        assert longest <= 8, "the lengths must fit in a byte"
+        self.by_length: tuple[frozenset[str], ...] = tuple(
+            frozenset(w for w in words if len(w) == length) for length in range(longest, 0, -1)
+        )
+        table = bytearray(0x10000)
+        for w in words:
+            table[ord(w[-1])] |= 1 << (len(w) - 1)
+        self.lengths_at: bytes = bytes(table)
+
+
 # Road suffixes by length, longest first: the suffix of a road is the longest one it ends with.
-_ROAD_SUFFIXES: tuple[frozenset[str], ...] = (
-    frozenset({"高速公路"}),
-    frozenset(),
-    frozenset({"大道", "大街", "公路", "胡同", "高速", "国道", "省道", "县道"}),
-    frozenset("路街巷道里弄线"),
+_ROAD_SUFFIXES: Final = _Suffixes(
+    {"高速公路", "大道", "大街", "公路", "胡同", "高速", "国道", "省道", "县道"} | set("路街巷道里弄线")
 )
 # A division suffix left at the start of the text after the divisions: the gazetteer matched 龙港 in
 # 龙港镇 as a short name, so 镇 is what remains of the division, not the start of a road or a village.
-_DIVISION_END = frozenset("省市区县镇乡道")
-_DIRECTIONS = frozenset("东西南北中")
-_LEFTOVER_SUFFIX = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|县|市|省)")
+_DIVISION_END: Final = frozenset("省市区县镇乡道")
+_DIRECTIONS: Final = frozenset("东西南北中")
+_LEFTOVER_SUFFIX: Final = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|县|市|省)")
 # What joins the two roads of an intersection: 甲路与乙路(交叉口).
-_CONNECTORS = frozenset("与和跟及同")
-_JUNK = (
+_CONNECTORS: Final = frozenset("与和跟及同")
+_JUNK: Final = (
     frozenset(SEPARATORS)
     | {"近", "旁", "对面", "附近", "电联", "电话联系"}
     | _CONNECTORS
@@ -179,21 +299,46 @@ _JUNK = (
 )
 
 
-_ROAD_CORE_MAX = 4
-_ROAD_NUMBER = next(i for i, part in enumerate(_PATTERNS) if part.name == "road_number")
+_ROAD_CORE_MAX: Final = 4
+_ROAD_NUMBER: Final = next(i for i, part in enumerate(_PATTERNS) if part.name == "road_number")
 # A direction, an ordinal or a branch word closes a longer name: 越兴东路, 西园七路, 老浙大横路, 新横一支路.
-_NAME_TAIL = _DIRECTIONS | frozenset("0123456789" + CHINESE_NUMERAL + "横直支环号")
+_NAME_TAIL: Final = _DIRECTIONS | frozenset("0123456789" + CHINESE_NUMERAL + "横直支环号")
 # Generic words a road is named with after a place: 共和工业路, 银泰步行街 keep the place in the name.
-_GENERIC_NAME_END = frozenset({"工业", "科技", "发展", "步行", "商业", "一条"})
+_GENERIC_NAME_END: Final = frozenset({"工业", "科技", "发展", "步行", "商业", "一条"})
 
 
-def _longest_suffix(text: str, start: int, end: int, suffixes: tuple[frozenset[str], ...]) -> int:
-    """Where the longest of ``suffixes`` (by length, longest first) that ``text[start:end]`` ends with
-    begins, or -1. String comparisons: an end-anchored regex search tries every position first."""
-    longest = len(suffixes)
-    for index, group in enumerate(suffixes):
+def _longest_suffix(text: str, start: int, end: int, suffixes: _Suffixes) -> int:
+    """Where the longest of ``suffixes`` that ``text[start:end]`` ends with begins, or -1. String
+    comparisons: an end-anchored regex search tries every position first."""
+    if end <= start:
+        return -1
+    code = ord(text[end - 1])
+    lengths = suffixes.lengths_at[code] if code < 0x10000 else 0
+    if not lengths:
+        return -1
+    groups = suffixes.by_length
+    longest = len(groups)
+    for index in range(longest):
         length = longest - index
-        if group and end - length >= start and text[end - length : end] in group:
+        if (
+            lengths >> (length - 1) & 1
+            and end - length >= start
+            and (length == 1 or text[end - length : end] in groups[index])
+        ):
+            return end - length
+    return -1
+    last = text[end - 1]
+    if last not in suffixes.ends:
+        return -1
+    groups = suffixes.by_length
+    longest = len(groups)
+    for index in range(longest):
+        length = longest - index
+        if (
+            last in suffixes.last_chars[index]
+            and end - length >= start
+            and (length == 1 or text[end - length : end] in groups[index])
+        ):
             return end - length
     return -1
 
@@ -212,7 +357,7 @@ def _longest_name_start(text: str, start: int, core_end: int) -> int:
 
 
 # Words that close the name of a compound, a building or an institution (小区, 大厦, 医院...).
-_PREMISES = (
+_PREMISES: Final = (
     "小区",
     "花园",
     "大厦",
@@ -254,27 +399,33 @@ def _second_road_start(text: str, start: int, end: int) -> int:
     return start
 
 
-_CROSSING = re.compile("(?:交叉路口|十字路口|交叉口|交汇处|交界处|交界|交口|路口)(?:处|旁|附近)?")
+_CROSSING: Final = re.compile("(?:交叉路口|十字路口|交叉口|交汇处|交界处|交界|交口|路口)(?:处|旁|附近)?")
+# The first characters of the crossing words: most runs start with none, and need no regex call.
+_CROSSING_STARTS: Final = ("交", "十", "路")
 # Words at the end of a run that only say where from the place it names (某某超市对面), by length.
-_ASSIST_ENDS: tuple[frozenset[str], ...] = (
-    frozenset({"电话联系"}),
-    frozenset({"斜对面", "正对面"}),
-    frozenset(
-        {"电联", "附近", "旁边", "对面", "隔壁", "边上", "后面", "楼下", "里面"}
-        | {d + w for d in "东西南北" for w in "侧面"}
-    ),
-    frozenset("旁内"),
+_ASSIST_ENDS: Final = _Suffixes(
+    {"电话联系", "斜对面", "正对面", "电联", "附近", "旁边", "对面", "隔壁", "边上", "后面", "楼下", "里面"}
+    | {d + w for d in "东西南北" for w in "侧面"}
+    | set("旁内")
 )
 # Split a POI from the named part inside it only where parse() has a component to put that part in.
 SPLIT_SUBPOI = "subpoi" in COMPONENT_NAMES
-_POI_HEAD = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
-_HAS_NAME = re.compile(f"[{_HAN}A-Z]")
+_POI_HEAD: Final = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
 # An unclaimed run is named by how it ends: a village or community word, or else it is a POI.
-_COMMUNITY_ENDS = ("社区", "村", "居委会", "村委会", "村委")
+_COMMUNITY_ENDS: Final = ("社区", "村", "居委会", "村委会", "村委")
+
+
+def _has_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a Han character or a (folded) letter: [\u4e00-\u9fffA-Z]."""
+    for i in range(start, end):
+        code = ord(text[i])
+        if 0x4E00 <= code <= 0x9FFF or 0x41 <= code <= 0x5A:
+            return True
+    return False
 
 
 def _run_kind(chunk: str) -> str | None:
-    if _HAS_NAME.search(chunk) is None:
+    if not _has_name(chunk, 0, len(chunk)):
         return None
     if chunk.endswith(_COMMUNITY_ENDS):
         return "community"
@@ -283,8 +434,8 @@ def _run_kind(chunk: str) -> str | None:
 
 # A room number has three digits or more (floor and room: 301, 1502); a shorter number after a dash
 # numbers a door within the door (218-6, 12-3).
-_ROOM_DIGITS = 3
-_NUMBER_NAMES = frozenset({_NUMBER_RUN, "room"})
+_ROOM_DIGITS: Final = 3
+_NUMBER_NAMES: Final = frozenset({_NUMBER_RUN, "room"})
 
 
 def _read_number_run(
@@ -343,11 +494,11 @@ def _number_context(text: str, parts: list[StreetPart], pending: int, position: 
     """What a number at ``position`` follows: "road" (the road or its second road, nothing between),
     "place" (a named run, a community or zone, or a door number), "building", or "" (anything else)."""
     if pending >= 0:
-        return "place" if _HAS_NAME.search(text, pending, position) else ""
+        return "place" if _has_name(text, pending, position) else ""
     if not parts:
         return ""
     last = parts[-1]
-    if any(text[i] not in SEPARATORS for i in range(last.end, position)):
+    if any(not _flags(text, i) & _SEPARATOR_BIT for i in range(last.end, position)):
         return ""  # unclaimed text between, already set aside (the 2023 of 2023-05-01)
     if last.name in ("road", "second_road"):
         # A numbered lane with no road before it (某新村3弄) is numbered like the lane after a road.
@@ -356,6 +507,28 @@ def _number_context(text: str, parts: list[StreetPart], pending: int, position: 
     if last.name in ("community", "devzone", "road_number"):
         return "place"
     return "building" if last.name == "building" else ""
+
+
+def _last_needed(text: str, start: int, end: int) -> list[int]:
+    """By pattern, the last place in ``text[start:end]`` one of its closing characters occurs (-1: none):
+    a pattern is worth trying only up to there."""
+    last_needed = [-1] * len(_PATTERNS)
+    for i in range(start, end):
+        code = ord(text[i])
+        flags = _FLAGS[code] if code < 0x10000 else 0
+        if flags & _NEEDED_BIT:
+            for index in _NEEDED_AT[code]:
+                last_needed[index] = i
+        if flags & _AFTER_BIT and i > start:
+            previous = text[i - 1]
+            for index, before in _NEEDED_AFTER[text[i]]:
+                if previous in before:
+                    last_needed[index] = i
+    return last_needed
+
+
+def _part_start(part: StreetPart) -> int:
+    return part.start  # a sort key as a function: a lambda makes parse_street build a closure on every call
 
 
 def parse_street(
@@ -372,43 +545,43 @@ def parse_street(
     pending = -1
     if start > 0 and text[start - 1] not in SEPARATORS and text[start - 1] not in _DIVISION_END:
         leftover = _LEFTOVER_SUFFIX.match(text, start, end)
-        if leftover is not None and leftover.end() < end:
-            other.append((start, leftover.end()))
-            position = leftover.end()
-    # A pattern is worth trying only up to the last place one of its closing characters occurs.
-    last_needed = [-1] * len(_PATTERNS)
-    for i in range(start, end):
-        for index in _NEEDED_BY.get(text[i], ()):
-            last_needed[index] = i
-    patterns = [
-        (part.name, part.pattern, last_needed[index], end - part.tail, part.starts)
-        for index, part in enumerate(_PATTERNS)
-        if last_needed[index] >= 0 or part.tail
-    ]
+        if leftover is not None:
+            leftover_end = leftover.end()
+            if leftover_end < end:
+                other.append((start, leftover_end))
+                position = leftover_end
+    last_needed = _last_needed(text, start, end)
     road_end = -1  # where the road ends while nothing follows it yet: a second road may start there
     while position < end:
-        here = text[position]
-        if here in SEPARATORS:
+        flags = _flags(text, position)
+        if flags & _SEPARATOR_BIT:
             if pending >= 0:
                 other.append((pending, position))
                 pending = -1
             position += 1
             continue
-        for name, pattern, last, tail_from, starts in patterns:
-            if (last < position < tail_from) or (starts is not None and here not in starts):
+        for index in range(len(_PATTERNS)):
+            part = _PATTERNS[index]
+            last = last_needed[index]
+            if last < 0 and not part.tail:
+                continue  # no closing character at all
+            start_bit = part.start_bit
+            if (last < position < end - part.tail) or (start_bit and not flags & start_bit):
                 continue
+            name = part.name
             if name in seen and not (name == "road" and position == road_end):
                 continue
             if name == "town" and (town_known or parts):
                 continue
-            match = pattern.match(text, position, end)
+            match = part.match(text, position, end)
             if match is None:
                 continue
+            match_end = match.end()  # a method call each time: read once
             match_start = position
             named_run_before = pending >= 0
             after = _number_context(text, parts, pending, position) if name in _NUMBER_NAMES else ""
             if name == _NUMBER_RUN:
-                pieces = _read_number_run(text, position, match.end(), after, seen)
+                pieces = _read_number_run(text, position, match_end, after, seen)
                 if pieces is None:
                     continue
                 if pending >= 0:
@@ -417,35 +590,36 @@ def parse_street(
                 for piece_name, piece_start, piece_end in pieces:
                     parts.append(StreetPart(piece_name, text[piece_start:piece_end], piece_start, piece_end))
                     seen.add(piece_name)
-                position = match.end()
+                position = match_end
                 road_end = -1
                 break
             if (
                 name == "room"
                 and after == "road"
                 and "road_number" not in seen
-                and text[match.end() - 1] in _DIGITS
+                and text[match_end - 1] in _DIGITS
             ):
                 # 延安路398 at the end of the address: the door number on the road, not a room.
                 name = "road_number"
             elif name == "road" and position == road_end:
-                match_start = _second_road_start(text, position, match.end())
+                match_start = _second_road_start(text, position, match_end)
                 if match_start < 0:
                     continue
                 if match_start > position:
                     other.append((position, match_start))  # the 与 of 甲路与乙路
                 name = "second_road"
             elif name == "road":
-                suffix = _longest_suffix(text, position, match.end(), _ROAD_SUFFIXES)
-                core_end = suffix if suffix >= 0 else match.end() - 1
+                suffix = _longest_suffix(text, position, match_end, _ROAD_SUFFIXES)
+                core_end = suffix if suffix >= 0 else match_end - 1
                 cut = (
                     _ROAD_NAME_START.match(text, position, core_end)
-                    if _BARRIER_HINT.search(text, position, core_end)
+                    if _has_barrier_hint(text, position, core_end)
                     else None
                 )
                 # A lone direction is not a name: 中心南路 is one road, not 中心 and 南路.
                 last_name_start = core_end - (text[core_end - 1] in _DIRECTIONS)
-                name_start = cut.end() if cut is not None and cut.end() < last_name_start else position
+                cut_end = cut.end() if cut is not None else -1
+                name_start = cut_end if 0 <= cut_end < last_name_start else position
                 name_start = max(name_start, _longest_name_start(text, name_start, core_end))
                 if name_start > position:
                     # The text before the road name joins the unclaimed run (a POI, a village).
@@ -455,7 +629,7 @@ def parse_street(
             if pending >= 0:
                 other.append((pending, match_start))
                 pending = -1
-            value = text[match_start : match.end()]
+            value = text[match_start:match_end]
             if name in ("road_number", "building", "unit", "floor", "room"):
                 value = normalize_number(value)
             if (
@@ -463,7 +637,7 @@ def parse_street(
                 and "road" in seen
                 and "second_road" not in seen
                 and value.endswith("弄")
-                and _PATTERNS[_ROAD_NUMBER].pattern.match(text, match.end(), end) is not None
+                and _PATTERNS[_ROAD_NUMBER].match(text, match_end, end) is not None
             ):
                 # 凯旋路88弄9号, 环城西路北段88弄9号: a door number follows, so 88弄 is the lane off the road
                 # and 9号 the door in it.
@@ -483,9 +657,9 @@ def parse_street(
             ):
                 # A second door number after the road's one numbers the building (文三路90号某小区5号).
                 name = "building"
-            parts.append(StreetPart(name, value, match_start, match.end()))
+            parts.append(StreetPart(name, value, match_start, match_end))
             seen.add(name)
-            position = match.end()
+            position = match_end
             road_end = position if name == "road" else -1
             break
         else:
@@ -500,12 +674,13 @@ def parse_street(
         if chunk in _JUNK:
             leftovers.append((span_start, span_end))
             continue
-        crossing = _CROSSING.match(chunk)
+        crossing = _CROSSING.match(chunk) if chunk.startswith(_CROSSING_STARTS) else None
         if crossing is not None:
             # 甲路与乙路交叉口某大厦: the crossing is where the roads meet, the POI is what follows.
-            leftovers.append((span_start, span_start + crossing.end()))
-            span_start += crossing.end()
-            chunk = chunk[crossing.end() :]
+            crossing_end = crossing.end()
+            leftovers.append((span_start, span_start + crossing_end))
+            span_start += crossing_end
+            chunk = chunk[crossing_end:]
             if not chunk:
                 continue
         tail = _longest_suffix(chunk, 0, len(chunk), _ASSIST_ENDS)
@@ -515,11 +690,12 @@ def parse_street(
             span_end = span_start + tail
             chunk = chunk[:tail]
         head = _POI_HEAD.match(chunk) if SPLIT_SUBPOI and "poi" not in seen else None
-        if head is not None and head.end() < len(chunk) - 1:
+        head_end = head.end() if head is not None else -1
+        if 0 <= head_end < len(chunk) - 1:
             # 世茂花园峻景苑: the estate is the POI, the named block inside it its sub-POI.
-            parts.append(StreetPart("subpoi", chunk[head.end() :], span_start + head.end(), span_end))
-            span_end = span_start + head.end()
-            chunk = chunk[: head.end()]
+            parts.append(StreetPart("subpoi", chunk[head_end:], span_start + head_end, span_end))
+            span_end = span_start + head_end
+            chunk = chunk[:head_end]
         kind = _run_kind(chunk)
         if kind is not None and kind not in seen:
             parts.append(StreetPart(kind, chunk, span_start, span_end))
@@ -527,5 +703,5 @@ def parse_street(
         else:
             leftovers.append((span_start, span_end))
     if any(parts[i - 1].start > parts[i].start for i in range(1, len(parts))):
-        parts.sort(key=lambda p: p.start)  # a POI or community found among the leftovers
+        parts.sort(key=_part_start)  # a POI or community found among the leftovers
     return parts, leftovers

@@ -8,13 +8,15 @@ and ASCII letters to upper case. Separators are not removed; the parser treats t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Final
 
-from addrcheck.gazetteer import get_gazetteer
+from addrcheck.gazetteer import Gazetteer, get_gazetteer
 
 # Characters that separate parts of an address without meaning anything.
-SEPARATORS = frozenset(" \t\r\n,，、;；:：-－—–_/\\|·.。()（）[]【】「」<>《》\"'“”‘’#＃~～!！?？*")
+SEPARATORS: Final = frozenset(" \t\r\n,，、;；:：-－—–_/\\|·.。()（）[]【】「」<>《》\"'“”‘’#＃~～!！?？*")
 
-_CHINESE_DIGITS = {
+_CHINESE_DIGITS: Final = {
     "零": 0,
     "〇": 0,
     "一": 1,
@@ -28,16 +30,58 @@ _CHINESE_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
-CHINESE_NUMERAL = "零〇一二三四五六七八九十百千两"
-_NUMERAL_RUN = re.compile(f"[{CHINESE_NUMERAL}]+")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_CHINESE_UNITS: Final = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMERAL: Final = "零〇一二三四五六七八九十百千两"
+_NUMERAL_RUN: Final = re.compile(f"[{CHINESE_NUMERAL}]+")
+_ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def char_table(chars: Iterable[str]) -> bytes:
+    """One byte per Basic Multilingual Plane code point, 1 where ``chars`` holds its character: a test of
+    ``ord(text[i])`` against it makes no one-character string and looks up no set."""
+    table = bytearray(0x10000)
+    for ch in chars:
+        table[ord(ch)] = 1
+    return bytes(table)
+
+
+_SEPARATOR_TABLE: Final = char_table(SEPARATORS)
+_NUMERAL_TABLE: Final = char_table(CHINESE_NUMERAL)
+
+
+def separator_at(text: str, i: int) -> bool:
+    """``text[i] in SEPARATORS``, without making the one-character string."""
+    code = ord(text[i])
+    return code < 0x10000 and _SEPARATOR_TABLE[code] == 1
+
+
+# The last gazetteer's table of the characters folding changes (tests swap gazetteers, so keyed by it).
+_FOLDABLE: Final[list[tuple[Gazetteer, bytes]]] = []
+
+
+def _foldable(gazetteer: Gazetteer) -> bytes:
+    if _FOLDABLE and _FOLDABLE[-1][0] is gazetteer:
+        return _FOLDABLE[-1][1]
+    table = char_table(
+        chr(code) for code, folded in gazetteer.char_table.items() if code < 0x10000 and ord(folded) != code
+    )
+    _FOLDABLE[:] = [(gazetteer, table)]
+    return table
 
 
 def fold(text: str) -> str:
     """Return ``text`` with characters folded; ``len(fold(text)) == len(text)`` always."""
     gazetteer = get_gazetteer()
+    # About 98% of addresses hold no character that folding changes (nor an astral one): one pass over the
+    # code points says so for less than str.translate, which looks up every character.
+    table = _foldable(gazetteer)
+    for i in range(len(text)):
+        code = ord(text[i])
+        if code >= 0x10000 or table[code]:
+            break
+    else:
+        return text  # what translate would return
     if _ASTRAL.search(text) is None:
         return text.translate(gazetteer.bmp_table)  # the same mapping, faster (see Gazetteer.bmp_table)
     return text.translate(gazetteer.char_table)
@@ -45,7 +89,12 @@ def fold(text: str) -> str:
 
 def control_characters(text: str) -> list[int]:
     """Positions of control characters and U+FFFD replacement characters (signs of binary or mis-decoded input)."""
-    if _CONTROL.search(text) is None:  # nearly always: no iterator to build
+    for i in range(len(text)):
+        # _CONTROL by code point: nearly every text has none, and this pass costs less than its search.
+        code = ord(text[i])
+        if (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or code == 0x7F or code == 0xFFFD:
+            break
+    else:
         return []
     return [match.start() for match in _CONTROL.finditer(text)]
 
@@ -70,6 +119,15 @@ def chinese_to_int(numeral: str) -> int | None:
 
 def normalize_number(token: str) -> str:
     """Rewrite the Chinese numerals inside a token as digits: 九十号 -> 90号, 三单元 -> 3单元."""
-    if _NUMERAL_RUN.search(token) is None:
-        return token
-    return _NUMERAL_RUN.sub(lambda m: str(chinese_to_int(m.group()) or m.group()), token)
+    for i in range(len(token)):
+        code = ord(token[i])
+        if code < 0x10000 and _NUMERAL_TABLE[code]:
+            break
+    else:
+        return token  # no numeral (nearly always): no regex call
+    return _NUMERAL_RUN.sub(_numeral_as_digits, token)
+
+
+def _numeral_as_digits(match: re.Match[str]) -> str:
+    # A module function, not a lambda: a lambda makes normalize_number build a closure on every call.
+    return str(chinese_to_int(match.group()) or match.group())

@@ -333,8 +333,8 @@ def test_longest_suffix_finds_what_the_end_anchored_patterns_found(text: str) ->
     )
 )
 def test_road_name_start_is_skipped_only_where_it_cannot_match(text: str) -> None:
-    """_ROAD_NAME_START (a backtracking .*) runs only where _BARRIER_HINT finds a character."""
-    if street._BARRIER_HINT.search(text) is None:
+    """_ROAD_NAME_START (a backtracking .*) runs only where _has_barrier_hint finds a character."""
+    if not street._has_barrier_hint(text, 0, len(text)):
         assert street._ROAD_NAME_START.match(text) is None
 
 
@@ -345,4 +345,38 @@ _BARRIER_WORDS = "街道 镇 乡 县 省 市辖区 市 区 工业园 产业园 �
 def test_every_barrier_word_ends_in_a_hint_character(word: str) -> None:
     text = ("0" if word in "楼层期号" else "甲乙") + word
     assert street._ROAD_NAME_START.match(text) is not None
-    assert street._BARRIER_HINT.search(word[-1]) is not None
+    assert street._has_barrier_hint(word, len(word) - 1, len(word))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet="甲乙小社区居民村委员会新开发高园税能工业集中物流科技城意商济件镇街道乡路号楼栋室单元层12A-",
+        max_size=14,
+    )
+)
+def test_a_part_is_skipped_only_where_it_cannot_match(text: str) -> None:
+    """The scanner skips a pattern past the last closing character _last_needed records for it (a 区 counts
+    for a zone only after 发, 新, 园...): no match may start after that place."""
+    last_needed = street._last_needed(text, 0, len(text))
+    for index, part in enumerate(street._PATTERNS):
+        if part.tail:
+            continue
+        for position in range(len(text)):
+            if part.pattern.match(text, position) is not None:
+                assert last_needed[index] >= position, (part.name, text, position)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("某某小区", "devzone", -1),  # 小区 closes no zone
+        ("某某小区", "community", -1),  # nor a community
+        ("某某社区", "community", 3),
+        ("某某开发区", "devzone", 4),
+        ("某某村委会", "community", 4),
+    ],
+)
+def test_closing_characters_count_after_their_word(text: str, name: str, expected: int) -> None:
+    index = next(i for i, part in enumerate(street._PATTERNS) if part.name == name)
+    assert street._last_needed(text, 0, len(text))[index] == expected

@@ -89,3 +89,75 @@ def test_phone_hint_is_in_every_phone(text: str) -> None:
 
     if contact._PHONE_HINT.search(text) is None:
         assert contact._MOBILE.search(text) is None and contact._LANDLINE.search(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789-+ 转86张三号", max_size=24))
+def test_too_few_digits_means_no_phone_hint(text: str) -> None:
+    """find_contact runs _PHONE_HINT only on text with seven digits: with fewer it must find nothing."""
+    from addrcheck import contact
+
+    if not contact._digits_at_least(text, 7):
+        assert contact._PHONE_HINT.search(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="浙江省區東馬ａｂｃabc（）〇0 \u3000⻄\U0001f600", max_size=12))
+def test_fold_equals_the_dict_table_with_or_without_anything_to_fold(text: str) -> None:
+    """fold() returns text with nothing to fold as it is: the same as translating it."""
+    from addrcheck.gazetteer import get_gazetteer
+
+    assert fold(text) == text.translate(get_gazetteer().char_table)
+
+
+def test_separator_at_is_membership_in_separators() -> None:
+    from addrcheck.text import SEPARATORS, separator_at
+
+    sample = "".join(sorted(SEPARATORS)) + "浙江0Aa号\u3000\U0001f600"
+    assert [separator_at(sample, i) for i in range(len(sample))] == [ch in SEPARATORS for ch in sample]
+
+
+@pytest.mark.parametrize(
+    ("text", "positions"),
+    [
+        ("浙江省杭州市", []),
+        ("浙江 省\u3000杭州\t市", []),  # white space is not a control character
+        ("浙江\x01省\x7f", [2, 4]),
+        ("浙江\ufffd省", [2]),  # printable, but a replacement character
+        ("a\u200bb", []),  # a format character, not a control character
+    ],
+)
+def test_control_characters(text: str, positions: list[int]) -> None:
+    from addrcheck.text import control_characters
+
+    assert control_characters(text) == positions
+
+
+def test_division_prefix_reads_any_mapping() -> None:
+    from types import MappingProxyType
+
+    from addrcheck.models import Component, Origin
+    from addrcheck.normalized import division_prefix
+
+    components = {
+        "province": Component("北京市", "11", (0, 2), Origin.EXPLICIT),
+        "city": Component("北京市", "1101", (0, 2), Origin.EXPLICIT),
+        "district": Component("朝阳区", "110105", (2, 5), Origin.EXPLICIT),
+        "road": Component("小关北里", None, (5, 9), Origin.EXPLICIT),
+    }
+    assert division_prefix(components) == "北京市朝阳区"
+    assert division_prefix(MappingProxyType(components)) == "北京市朝阳区"
+
+
+def test_control_characters_by_code_point_is_the_control_pattern() -> None:
+    from addrcheck.text import _CONTROL, control_characters
+
+    everything = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
+    assert control_characters(everything) == [m.start() for m in _CONTROL.finditer(everything)]
+
+
+def test_no_format_character_is_printable() -> None:
+    """build() searches for INVISIBLE only in text that is not printable: no character it matches may be."""
+    from addrcheck.normalized import INVISIBLE
+
+    assert not any(chr(code).isprintable() for code in range(0x110000) if INVISIBLE.fullmatch(chr(code)))
