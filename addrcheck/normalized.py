@@ -69,15 +69,16 @@ def build(
     """
     length = len(folded)
     why: list[str] = [""] * length
+    # Invisible characters first, whatever span holds them (a zero-width space before the address is
+    # invisible, not leading text). Format characters are not printable: a printable text (nearly all)
+    # needs no search for them.
+    if not folded.isprintable() and INVISIBLE.search(folded) is not None:
+        for match in INVISIBLE.finditer(folded):
+            why[match.start()] = "invisible"
     for start, end, kind in spans:
         for i in range(start, end):
             if not why[i]:
                 why[i] = kind
-    # Format characters are not printable: a printable text (nearly all) needs no search for them.
-    if not folded.isprintable() and INVISIBLE.search(folded) is not None:
-        for match in INVISIBLE.finditer(folded):
-            if not why[match.start()]:
-                why[match.start()] = "invisible"
     # Separators go, except inside a number (23-4-502, 12号-301, B-3): where an ASCII letter or digit (or
     # 号, for a mark other than a space) stands before and an ASCII letter or digit after.
     i = 0

@@ -19,7 +19,7 @@ from addrcheck.models import (
     Unresolved,
 )
 from addrcheck.normalized import build as build_normalized
-from addrcheck.normalized import division_prefix
+from addrcheck.normalized import INVISIBLE, division_prefix
 from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
@@ -256,10 +256,11 @@ def parse(text: str, /) -> ParseResult:
 def _add_unresolved(
     unresolved: list[Unresolved], text: str, folded: str, start: int, end: int
 ) -> Unresolved | None:
-    """Record text nobody placed, trimmed of separators; separators alone are not worth reporting."""
-    while start < end and folded[start] in SEPARATORS:
+    """Record text nobody placed, trimmed of separators and invisible characters (INVISIBLE_CHARACTER
+    reports those); either alone is not worth reporting."""
+    while start < end and (folded[start] in SEPARATORS or INVISIBLE.match(folded, start)):
         start += 1
-    while end > start and folded[end - 1] in SEPARATORS:
+    while end > start and (folded[end - 1] in SEPARATORS or INVISIBLE.match(folded, end - 1)):
         end -= 1
     if start >= end:
         return None
