@@ -18,8 +18,8 @@ from addrcheck.models import (
     Severity,
     Unresolved,
 )
-from addrcheck.normalized import build as build_normalized
 from addrcheck.normalized import INVISIBLE, division_prefix
+from addrcheck.normalized import build as build_normalized
 from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 

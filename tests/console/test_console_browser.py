@@ -256,9 +256,7 @@ def _addresses(count: int) -> list[str]:
     ]
 
 
-def test_1000_lines_come_back_and_bad_pastes_get_a_clear_message(
-    page: sync_api.Page, server: Server
-) -> None:
+def test_1000_lines_come_back_and_bad_pastes_get_a_clear_message(page: sync_api.Page, server: Server) -> None:
     expect = sync_api.expect
     sign_in(page, server.key)
     page.locator("#check-button").click()
