@@ -87,6 +87,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "“{name}”已于 {year} 年撤销，现分属：{options}。请写明现在的区县或所在街道。",
         "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
     ),
+    (ReasonCode.OUTDATED_NAME, "town"): (
+        "“{name}”已撤销或更名（国家统计局区划代码最后列出它的是 {year} 年版），已按现行的“{current}”处理。",
+        "“{name}” was abolished or renamed after {year} (the last NBS table listing it); read as today's "
+        "“{current}”.",
+    ),
     (ReasonCode.INCONSISTENT_HIERARCHY, "second"): (
         "地址栏里有第二个地址（从“{name}”起）：退货地址只能写一个，请只保留{context}的地址或另一个。",
         "The field holds a second address (from “{name}”): a return address must be one place; keep the one "
