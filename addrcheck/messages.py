@@ -107,6 +107,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "{county} has no “{name}” in the 2023 table: the name usually means the county seat. Please write "
         "its current name.",
     ),
+    (ReasonCode.UNKNOWN_REGION, "village"): (
+        "{town}没有“{name}”：{county}的“{name}”在{other}。请核对乡镇街道或村、社区名称。",
+        "{town} has no “{name}”: the one in {county} is in {other}. Please check the township and the "
+        "village or community.",
+    ),
     (ReasonCode.UNKNOWN_REGION, "unlisted"): (
         "“{name}”不在 2023 年区划表中，地图数据仍将其列在{county}下：可能已撤销、更名或划出，请核对。",
         "“{name}” is not in the 2023 table, though map data still lists it under {county}: it may have been "

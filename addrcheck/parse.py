@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from addrcheck import messages
 from addrcheck.admin import MAX_MENTIONS, AdminMatch, match_admin
+from addrcheck.community import place_community, settle_by_village
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
 from addrcheck.models import (
@@ -88,6 +89,8 @@ def parse(text: str, /) -> ParseResult:
 
     # None when nothing is blocked: most addresses carry no contact, and the admin pass then skips the checks.
     admin = match_admin(folded, gazetteer, blocked=blocked if True in blocked else None)
+    if admin.alternatives:
+        settle_by_village(admin, folded, gazetteer)  # 朝阳区…社区: the reading whose county has it
     candidates = _place_admin(admin, gazetteer, text, components, notes)
     if admin.unconfirmed:
         candidates = _unconfirmed(admin, gazetteer, text, notes)
@@ -200,6 +203,7 @@ def parse(text: str, /) -> ParseResult:
                     ReasonCode.UNKNOWN_REGION, town.span, name=town.value, severity=Severity.WARNING
                 )
             )
+    place_community(components, gazetteer, text, notes)
     if len(unresolved) > 1:
         unresolved.sort(key=lambda u: u.span)
     ordered = {name: components[name] for name in COMPONENT_NAMES if name in components}

@@ -71,13 +71,14 @@ def split_class(name: str) -> tuple[str, str]:
 
 
 class VillageTable:
-    """Villages by township, split on first use."""
+    """Villages by township, split on first use, and by stem within each township."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.meta: dict[str, Any] = document["meta"]
         self._tails: tuple[str, ...] = tuple(document["tails"])
         self._packed: dict[str, str] = document["towns"]
         self._split: dict[str, tuple[Village, ...]] = {}
+        self._stems: dict[str, dict[str, list[Village]]] = {}
 
     def __len__(self) -> int:
         return int(self.meta["villages"])
@@ -90,7 +91,17 @@ class VillageTable:
             found = tuple(self._village(town, entry) for entry in packed.split("|")) if packed else ()
             if len(self._split) >= _CACHED_TOWNS:
                 self._split.clear()
+                self._stems.clear()
             self._split[town] = found
+        return found
+
+    def _by_stem(self, town: str) -> dict[str, list[Village]]:
+        found = self._stems.get(town)
+        if found is None:
+            found = {}
+            for village in self.of_town(town):
+                found.setdefault(split_class(village.name)[0], []).append(village)
+            self._stems[town] = found
         return found
 
     def _village(self, town: str, entry: str) -> Village:
@@ -107,9 +118,10 @@ class VillageTable:
     def named(self, name: str, towns: tuple[str, ...] | None = None) -> tuple[Village, ...]:
         """The villages ``name`` names, in ``towns`` (default: every township, a scan of the whole table).
 
-        The best match only: the written name itself (小关社区), else the same stem and class (小关居委会
-        for 小关社区), else the same stem in the other class (a village turned community: 华丰村 for
-        华丰社区). A stem alone (小关) matches either class; stems under two characters match only in full.
+        The best match only: the written name itself (小关社区, or NBS's 小关社区居委会), else the same stem
+        and class (小关居委会 for 小关社区), else the same stem in the other class (a village turned
+        community: 华丰村 for 华丰社区). A stem alone (小关) matches either class; a stem under two
+        characters only the name in full.
         """
         stem, kind = split_class(name)
         if towns is None:
@@ -119,16 +131,12 @@ class VillageTable:
         same_class: list[Village] = []
         other_class: list[Village] = []
         for town in towns:
-            for village in self.of_town(town):
+            for village in self._by_stem(town).get(stem, ()):
                 if village.name == name or village.official_name == name:
                     exact.append(village)
-                    continue
-                if len(stem) < _MIN_STEM:
-                    continue
-                village_stem, village_kind = split_class(village.name)
-                if village_stem != stem:
-                    continue
-                (same_class if village_kind == kind or not kind else other_class).append(village)
+                elif len(stem) >= _MIN_STEM:
+                    same = not kind or split_class(village.name)[1] == kind
+                    (same_class if same else other_class).append(village)
         return tuple(exact or same_class or other_class)
 
 
