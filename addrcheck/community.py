@@ -7,7 +7,8 @@ county it belongs to, never alone. What that gives:
 
 - its 12-digit code, when the township has it, or (no township written) when one township of the
   county has it, and that township is then inferred (小关社区 after 朝阳区: 小关街道);
-- which reading of an ambiguous division is meant, when the village is under exactly one of them;
+- which reading of an ambiguous division is meant, when the village is under exactly one of them and
+  the text names a county or a city (鼓楼区丁家桥社区: 南京; 张家湾镇上店村 stays ambiguous);
 - a warning (UNKNOWN_REGION, variant "village") when the township written does not have it and one
   other township of the county does. Never a contradiction: a village name alone is too weak for that.
 
@@ -37,10 +38,13 @@ def village_name(community: str) -> str:
 
 def settle_by_village(admin: AdminMatch, folded: str, gazetteer: Gazetteer) -> None:
     """Of equally good readings (朝阳区: 北京 or 长春), keep the one whose county or township has the village
-    written after the divisions, when exactly one has it."""
+    written after the divisions, when exactly one has it, and the text names a county or a city: a
+    township's name and a village's alone (张家湾镇上店村) are two common words, too little to place."""
     chains = [admin.chain, *admin.alternatives]
     if any(chain[-1].entry.level < DISTRICT for chain in chains):
         return  # a city's villages are too many to tell anything by
+    if not any(node.entry.level <= DISTRICT for node in admin.chain):
+        return
     name = _community_after(admin, folded)
     if not name:
         return

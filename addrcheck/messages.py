@@ -88,9 +88,9 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
     ),
     (ReasonCode.OUTDATED_NAME, "town"): (
-        "“{name}”已撤销或更名（国家统计局区划代码最后列出它的是 {year} 年版），已按现行的“{current}”处理。",
-        "“{name}” was abolished or renamed after {year} (the last NBS table listing it); read as today's "
-        "“{current}”.",
+        "“{name}”在 {year} 年以后的区划代码中已不在此处（撤销、合并、更名或划出），已按现行的“{current}”处理。",
+        "“{name}” is no longer listed here after {year} (abolished, merged, renamed or moved); read as "
+        "today's “{current}”.",
     ),
     (ReasonCode.INCONSISTENT_HIERARCHY, "second"): (
         "地址栏里有第二个地址（从“{name}”起）：退货地址只能写一个，请只保留{context}的地址或另一个。",

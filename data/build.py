@@ -425,8 +425,8 @@ def township_history(
     From NBS 2016-2022 (data/sources/nbs-history): each township name seen under a county and absent from
     NBS 2023 under the county that county is today (its own code, else yescallop's successor, else the
     county of the same name in its city). Its successor: the 2023 township with the same 9-digit code in
-    that county (renamed), else the one township of that name elsewhere in the city (moved); none when it
-    was merged (it then reads as the county). A former suffix (新街镇 for 新街街道) is not a retirement:
+    that county (renamed), else the one township of that name in another county of the city (moved; not
+    into a functional zone, which NBS lists as a county); none when it was merged (it reads as the county). A former suffix (新街镇 for 新街街道) is not a retirement:
     the parser reads those already. Then the townships the map (AreaCity, from Tencent's regions) lists
     under a county and no NBS table since 2016 has there (个旧市城区街道, 高碑店市白沟镇), with no year.
     """
@@ -477,8 +477,10 @@ def township_history(
             code = retired.code
             if code in units and units[code]["level"] == TOWN and units[code]["parent"] == county:
                 retired.successor = code  # the same code under another name: renamed
-            elif len(moved := in_city[(county[:4], name)]) == 1:
-                retired.successor = moved[0]  # the same name under another county of the city: moved
+            elif len(moved := in_city[(county[:4], name)]) == 1 and moved[0][4] != "7":
+                # The same name under another county of the city: moved. Not into a functional zone (济南市
+                # 历下区舜华路街道, which NBS lists under the 高新区 since 2021): the address's county stands.
+                retired.successor = moved[0]
     for row in read_csv(SOURCES / "areacity2023" / "ok_data_level4.csv"):
         county, name = row["pid"][:6], row["ext_name"]
         if row["deep"] != "3" or county not in units or units[county]["level"] != DISTRICT:
