@@ -119,10 +119,37 @@ def test_a_village_settles_an_ambiguous_county(text: str, district: str, communi
     assert result.components["community"].code == community
 
 
-def test_without_a_village_the_county_stays_ambiguous() -> None:
-    result = addrcheck.validate("鼓楼区人民路12号")
+@pytest.mark.parametrize(
+    ("text", "town", "community"),
+    [
+        # 新乡市 has a 常村镇 in 辉县市 and in 长垣市; 常北村 is 辉县市's.
+        ("新乡市常村镇常北村12号", "410782105", "410782105203"),
+        # 韶关市 has a 大桥镇 in 仁化县 and in 乳源瑶族自治县; 亲联村 is 仁化县's.
+        ("韶关市大桥镇亲联村12号", "440224109", "440224109202"),
+    ],
+)
+def test_a_village_settles_same_named_townships_of_a_city(text: str, town: str, community: str) -> None:
+    result = addrcheck.validate(text)
+    assert result.status.value == "ok" and not result.candidates
+    assert result.components["town"].code == town
+    assert result.components["district"].code == town[:6]
+    assert result.components["community"].code == community
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "鼓楼区人民路12号",
+        "新乡市常村镇人民路12号",
+        # A township's name and a village's alone (no county or city) are too little to place: the labelled
+        # verdicts call this ambiguous (bench/verdicts).
+        "张家湾镇上店村东口甲471号",
+    ],
+)
+def test_without_a_village_or_a_county_the_reading_stays_ambiguous(text: str) -> None:
+    result = addrcheck.validate(text)
     assert result.status.value == "ambiguous"
-    assert {c.code[:6] for c in result.candidates} >= {"350102", "320106", "320302", "410204"}
+    assert len(result.candidates) >= 2
 
 
 def test_a_village_of_another_township_is_a_warning_not_a_contradiction() -> None:
