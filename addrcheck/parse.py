@@ -420,8 +420,12 @@ def _place_retired_town(
     county = record.county if record is not None else (components["district"].code or "")
     if record is not None and record.successor:
         _infer_levels(gazetteer, gazetteer.parent_of[record.successor] or county, components)
-        current = gazetteer.name_of[record.successor]
-        components["town"] = Component(current, record.successor, (start, end), Origin.HISTORICAL)
+        successor = gazetteer.name_of[record.successor]
+        components["town"] = Component(successor, record.successor, (start, end), Origin.HISTORICAL)
+        moved_to = gazetteer.parent_of[record.successor]
+        current = successor
+        if moved_to is not None and moved_to != record.county:
+            current = gazetteer.name_of[moved_to] + successor  # moved: say where (茂南区羊角镇)
     else:
         _infer_levels(gazetteer, county, components)
         current = gazetteer.name_of[county] if county else ""
