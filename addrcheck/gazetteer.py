@@ -8,6 +8,11 @@ The hierarchy mostly follows the code prefixes, with three irregular shapes hand
 municipalities (北京: the city level is the municipality itself), counties administered directly by a
 province (仙桃 ``429004`` hangs under ``42``), and cities with no county level (东莞: townships hang
 directly under ``4419``). ``Division.parent_code`` is therefore authoritative, not the prefix.
+
+Two more tables ride along: the township history (``retired_towns``: the townships a county no longer
+has, from NBS 2016-2022 and the map), split per county on first use; and the fifth level, NBS 2023's
+villages and communities (``villages``, ``addrcheck.villages``), in a file of its own loaded only when
+first asked for (``get_village``, ``villages_of``, ``find_villages``).
 """
 
 from __future__ import annotations
