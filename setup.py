@@ -23,12 +23,14 @@ from setuptools import setup
 COMPILED_MODULES = [
     "addrcheck/text.py",
     "addrcheck/contact.py",
+    "addrcheck/villages.py",
     "addrcheck/gazetteer.py",
     "addrcheck/admin.py",
     "addrcheck/street.py",
     "addrcheck/messages.py",
     "addrcheck/models.py",
     "addrcheck/normalized.py",
+    "addrcheck/community.py",
     "addrcheck/parse.py",
     "addrcheck/validate.py",
 ]

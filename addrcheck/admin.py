@@ -17,9 +17,13 @@ Ties are never settled silently:
   (朝阳区 alone: 北京 or 长春);
 - best chains over different text -> the mentions contradict each other -> inconsistent (杭州市婺城区);
 - a full name next to the chain that the chain could not take -> inconsistent (西湖区城东街道), except
-  another township of the chain's county (an area), a township the map still lists under the county
-  or 城关镇 (kept as the township, without a code: ``unlisted_town``), and a district named by a
-  generic word (新城区, 西区) after another city.
+  another township of the chain's county (an area), a township the county no longer has or 城关镇
+  (``retired_town``), and a district named by a generic word (新城区, 西区) after another city.
+
+Townships retired since 2016 (NBS 2016-2022, gazetteer ``retired_towns``) are read after their county,
+after their city when one county of it had the name, or alone when one county did and nothing else
+bears the name: ``retired_town`` and ``retired`` say where and which; parse() places it (its successor
+township, or the county with the name as written).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from addrcheck.gazetteer import (
     Gazetteer,
     NameEntry,
     NameReadings,
+    RetiredTown,
 )
 from addrcheck.text import SEPARATORS
 
@@ -157,11 +162,12 @@ class AdminMatch:
         "misnamed",
         "placeholders",
         "repeats",
+        "retired",
+        "retired_town",
         "second_address",
         "too_many",
         "unconfirmed",
         "unknown_towns",
-        "unlisted_town",
         "unlisted_zone",
     )
 
@@ -195,7 +201,10 @@ class AdminMatch:
         self.conflicts: list[Node] = []  # names the chain contradicts
         self.repeats: list[tuple[int, int]] = []  # 浙江省浙江省: the second one
         self.placeholders: list[tuple[int, int]] = []  # 市辖区: names no unit
-        self.unlisted_town: tuple[int, int] | None = None  # a township the map lists and NBS 2023 does not
+        # A township the county no longer has (retired since 2016, or only the map still lists it), or 城关镇
+        # after a county with none: where it is written, and its record (None for 城关镇).
+        self.retired_town: tuple[int, int] | None = None
+        self.retired: RetiredTown | None = None
 
     @property
     def end(self) -> int:
@@ -338,10 +347,12 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     nodes = _nodes(mentions, present) + _suffixed_nodes(suffixed, present, gazetteer)
     nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
+        _retired_town_alone(result, mentions, gazetteer)
         return result
     gaps = _Gaps(free)
     chains = _best_chains(nodes, gaps, gazetteer)
     if not chains:
+        _retired_town_alone(result, mentions, gazetteer)
         return result
     spans = [(n.start, n.end) for n in chains[0]]
     same = [c for c in chains if [(n.start, n.end) for n in c] == spans]
@@ -374,6 +385,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         result.chain, result.alternatives, result.repeats = [], [], []
         return result
     _find_conflicts(result, text, mentions, gaps, gazetteer)
+    _retired_town(result, mentions, gazetteer)
     _clipped_county_after_city(result, gazetteer)
     _names_run_on(result, text, gaps)
     result.repeats = _next_to_the_divisions(result, text, gaps)
@@ -614,7 +626,8 @@ def _drop_inner(mentions: list[Mention]) -> list[Mention]:
 
     Official: a current full name, or a retired one written with its suffix (城区 in 下城区, 兴县 in 绍兴县).
     """
-    full = [(m[0], m[1]) for m in mentions if m[3].has_full or _official(m[2], m[3].upper)]
+    # ...and so is a retired township's (长安 in a retired 长安镇: every one of those ends in 镇, 乡 or 街道).
+    full = [(m[0], m[1]) for m in mentions if m[3].has_full or m[3].retired or _official(m[2], m[3].upper)]
     if not full:
         return mentions
     return [m for m in mentions if not any(s <= m[0] and m[1] <= e and e - s > m[1] - m[0] for s, e in full)]
@@ -1087,11 +1100,10 @@ def _find_conflicts(
                 own_short.remove(span)
                 grew = True
     taken = [*used, *result.repeats, *((n.start, n.end) for n in result.conflicts)]
-    # A township the map still lists under the chain's county (个旧市城区街道), or 城关镇, what a county's
-    # seat is called whatever its name (桃江县城关镇), is no contradiction: it is the township, one NBS 2023
-    # does not have there (the first such name after a chain that stops at the county).
-    at_county = chain[-1].entry.level == DISTRICT
-    unlisted = gazetteer.unlisted_towns.get(chain[-1].code, _SEAT_NAMES) if at_county else frozenset()
+    # A township the chain's county no longer has (个旧市城区街道, retired 2021), or 城关镇, what a county's
+    # seat is called whatever its name (桃江县城关镇), is no contradiction: _retired_town reads it.
+    parent = _township_parent(chain[-1], gazetteer)
+    gone = gazetteer.retired_towns(parent) if parent else {}
     county = city = province = ""
     if others:
         lineage = gazetteer.chain(chain[-1].code)
@@ -1109,9 +1121,9 @@ def _find_conflicts(
             # name from another province (利津县滨海新区: a local zone, 天津's 滨海新区) contradicts nothing,
             # nor a district named by a generic word (城区 in 揭阳市蓝城区, 西区).
             continue
-        if at_county and (key in unlisted or key in _SEAT_NAMES):
-            if result.unlisted_town is None and start >= last:
-                result.unlisted_town = (start, end)
+        if (parent and (key in gone or key in _SEAT_NAMES)) or _retired_under(
+            readings, chain[-1].code, gazetteer
+        ):
             continue
         if county and _names_township_of(key, readings, county, gazetteer):
             continue  # another township of the chain's own county (昌化 in 临安区昌化龙岗镇): an area, no contradiction
@@ -1219,6 +1231,53 @@ def _zone_beside_county(official: list[NameEntry], chain: list[Node]) -> NameEnt
         ),
         None,
     )
+
+
+def _township_parent(node: Node, gazetteer: Gazetteer) -> str:
+    """The code townships hang under when ``node`` ends the chain: a county, or a city with no county
+    level (东莞); "" for anything else."""
+    level = node.entry.level
+    if level == DISTRICT or (level == CITY and node.code in gazetteer.countyless_cities):
+        return node.code
+    return ""
+
+
+def _retired_under(readings: NameReadings, code: str, gazetteer: Gazetteer) -> bool:
+    """Whether the name was a township (retired since 2016) of ``code`` or of a county under it."""
+    return any(code == e.code or code in gazetteer.ancestors[e.code] for e in readings.retired)
+
+
+def _retired_town(result: AdminMatch, mentions: list[Mention], gazetteer: Gazetteer) -> None:
+    """A township name NBS 2023 no longer has, written after the chain: under the county the chain ends
+    on (its record, or 城关镇 for the seat), or under its city or province when only one county there had
+    it (the county is then inferred from it). The first such name counts."""
+    chain = result.chain
+    last = chain[-1]
+    parent = _township_parent(last, gazetteer)
+    for start, end, key, readings in mentions:
+        if start < result.end or (start, end) in result.in_names:
+            continue
+        if parent:
+            record = gazetteer.retired_towns(parent).get(key)
+            if record is not None or key in _SEAT_NAMES:
+                result.retired_town, result.retired = (start, end), record
+                return
+        elif last.entry.level < DISTRICT:
+            counties = [e.code for e in readings.retired if last.code in gazetteer.ancestors[e.code]]
+            if len(counties) == 1:
+                result.retired_town = (start, end)
+                result.retired = gazetteer.retired_towns(counties[0]).get(key)
+                return
+
+
+def _retired_town_alone(result: AdminMatch, mentions: list[Mention], gazetteer: Gazetteer) -> None:
+    """No chain, but a retired township's name that one county had and nothing else bears (a 镇, 乡 or
+    街道 written in full): the county is read from it."""
+    for start, end, key, readings in mentions:
+        if len(readings.retired) == 1 and not readings.codes:
+            result.retired_town = (start, end)
+            result.retired = gazetteer.retired_towns(readings.retired[0].code).get(key)
+            return
 
 
 __all__ = ["AdminMatch", "Node", "match_admin"]

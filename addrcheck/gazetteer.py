@@ -8,6 +8,11 @@ The hierarchy mostly follows the code prefixes, with three irregular shapes hand
 municipalities (北京: the city level is the municipality itself), counties administered directly by a
 province (仙桃 ``429004`` hangs under ``42``), and cities with no county level (东莞: townships hang
 directly under ``4419``). ``Division.parent_code`` is therefore authoritative, not the prefix.
+
+Two more tables ride along: the township history (``retired_towns``: the townships a county no longer
+has, from NBS 2016-2022 and the map), split per county on first use; and the fifth level, NBS 2023's
+villages and communities (``villages``, ``addrcheck.villages``), in a file of its own loaded only when
+first asked for (``get_village``, ``villages_of``, ``find_villages``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from addrcheck.villages import Village, VillageTable, load_village_table
+
 LEVELS: tuple[str, ...] = ("province", "city", "district", "town")
 PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
 _LEVEL_OF_LENGTH = {2: PROVINCE, 4: CITY, 6: DISTRICT, 9: TOWN}
@@ -29,6 +36,9 @@ KIND_FULL = 0  # the official name (婺城区)
 KIND_ALIAS = 1  # a short or alternative name (婺城, 恩施州, 土右旗)
 KIND_HISTORICAL = 2  # a retired name (襄樊市 -> 襄阳市)
 KIND_TRANSFER = 3  # a county's name read as the neighbour it gave land to (鄞州区 -> 海曙区 for 古林镇)
+# A township NBS listed under a county in 2016-2022 and no longer does: the reading's code is the county
+# (RetiredTown says what became of it).
+KIND_RETIRED_TOWN = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,23 @@ class NameEntry:
         return f"NameEntry({self.code!r}, level={self.level}, kind={self.kind})"
 
 
+class RetiredTown:
+    """A township no longer under its county in NBS 2023 (township_history in data/build.py)."""
+
+    __slots__ = ("county", "name", "successor", "year")
+
+    def __init__(self, county: str, name: str, successor: str, year: str) -> None:
+        self.county = county  # the county it was under, as that county is coded today
+        self.name = name
+        self.successor = successor  # the township it continues as (renamed or moved), or ""
+        self.year = year  # the last NBS table (2016-2022) that lists it; "" if only the map lists it
+
+    def __repr__(self) -> str:
+        return (
+            f"RetiredTown({self.county!r}, {self.name!r}, successor={self.successor!r}, year={self.year!r})"
+        )
+
+
 class NameReadings:
     """Every reading of one name, split the way the parser needs them."""
 
@@ -83,6 +110,7 @@ class NameReadings:
         "countyless",
         "has_full",
         "named_scope",
+        "retired",
         "towns",
         "towns_under",
         "upper",
@@ -99,6 +127,7 @@ class NameReadings:
         codes: frozenset[str],
         named_scope: frozenset[str],
         countyless: bool,
+        retired: tuple[NameEntry, ...] = (),
     ) -> None:
         self.upper = upper  # province, city and county readings
         self.towns = towns
@@ -108,6 +137,9 @@ class NameReadings:
         self.codes = codes  # every unit the name can mean
         self.named_scope = named_scope  # units it names in full or by a retired name, and their ancestors
         self.countyless = countyless  # it can name a city with no county level (东莞), or a unit in one
+        self.retired = (
+            retired  # KIND_RETIRED_TOWN readings: the counties it was a township of until 2016-2022
+        )
 
 
 class _Ancestors(dict[str, tuple[str, ...]]):
@@ -148,10 +180,11 @@ class Gazetteer:
             if code is not None and len(code) == 4 and any(len(kid) == 9 for kid in kids)
         )
         self._raw_names: dict[str, str] = document["names"]
-        # Townships the map lists under a county and NBS 2023 does not (retired, moved or renamed since).
-        self.unlisted_towns: dict[str, frozenset[str]] = {
-            county: frozenset(names.split("|")) for county, names in document["unlisted_towns"].items()
-        }
+        # County (or city with no county level) -> townships no longer there: NBS 2016-2022's, and older
+        # ones the map still lists. Split on first use.
+        self._township_history: dict[str, str] = document["township_history"]
+        self._retired_towns: dict[str, dict[str, RetiredTown]] = {}
+        self._villages: VillageTable | None = None
         # Retired county names another unit still bears, by the city they were in (邢台市: 桥西区 -> 信都区).
         self.retired_in_city: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}
         for city, packed in document["retired_in_city"].items():
@@ -229,6 +262,9 @@ class Gazetteer:
                 entries.append(
                     NameEntry(code, _LEVEL_OF_LENGTH[len(code)], int(kind), year[0] if year else "")
                 )
+            retired = tuple(e for e in entries if e.kind == KIND_RETIRED_TOWN)
+            if retired:
+                entries = [e for e in entries if e.kind != KIND_RETIRED_TOWN]
             upper = tuple(e for e in entries if e.level < TOWN)
             scope = {e.code for e in upper}
             for entry in upper:
@@ -250,9 +286,44 @@ class Gazetteer:
                 codes=frozenset(e.code for e in entries),
                 named_scope=frozenset(named),
                 countyless=not self.countyless_cities.isdisjoint(scope),
+                retired=retired,
             )
             self._readings[name] = found
         return found
+
+    def retired_towns(self, county: str) -> dict[str, RetiredTown]:
+        """The townships ``county`` (or a city with no county level) no longer has, by name."""
+        found = self._retired_towns.get(county)
+        if found is None:
+            found = {}
+            packed = self._township_history.get(county)
+            for item in packed.split("|") if packed else ():
+                name, successor, year = item.split(":")
+                found[name] = RetiredTown(county, name, successor, year)
+            self._retired_towns[county] = found
+        return found
+
+    @property
+    def villages(self) -> VillageTable:
+        """The village table, loaded on first use (an address that names no village never loads it)."""
+        if self._villages is None:
+            with _lock:
+                if self._villages is None:
+                    self._villages = load_village_table()
+        return self._villages
+
+    @property
+    def villages_loaded(self) -> bool:
+        return self._villages is not None
+
+    def villages_in(self, code: str) -> tuple[str, ...]:
+        """The townships whose villages ``code`` holds: itself if a township, else every one under it."""
+        if len(code) == 9:
+            return (code,)
+        found: list[str] = []
+        for child in self.children.get(code, ()):
+            found.extend(self.villages_in(child))
+        return tuple(found)
 
     def division(self, code: str) -> Division | None:
         found = self._divisions.get(code)
@@ -300,6 +371,24 @@ def get_gazetteer() -> Gazetteer:
 def get_division(code: str) -> Division | None:
     """The unit with this code, or None."""
     return get_gazetteer().division(code)
+
+
+def get_village(code: str) -> Village | None:
+    """The village or community with this 12-digit code (``110101001001``), or None."""
+    return get_gazetteer().villages.village(code)
+
+
+def villages_of(town_code: str) -> list[Village]:
+    """The villages and communities of a township (9-digit code), in code order; [] if none or unknown."""
+    return list(get_gazetteer().villages.of_town(town_code))
+
+
+def find_villages(name: str, *, within: str | None = None) -> list[Village]:
+    """The villages ``name`` names (小关社区, 华丰村, 华丰村委会, or the stem 华丰), optionally ``within`` a
+    county, city or township code. Without ``within`` the whole table is scanned (some milliseconds)."""
+    gazetteer = get_gazetteer()
+    towns = gazetteer.villages_in(within) if within is not None else None
+    return list(gazetteer.villages.named(name, towns))
 
 
 def children(code: str | None = None) -> list[Division]:

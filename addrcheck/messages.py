@@ -87,6 +87,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "“{name}”已于 {year} 年撤销，现分属：{options}。请写明现在的区县或所在街道。",
         "“{name}” was abolished in {year} and is now split between {options}. Name today's county or the township.",
     ),
+    (ReasonCode.OUTDATED_NAME, "town"): (
+        "“{name}”在 {year} 年以后的区划代码中已不在此处（撤销、合并、更名或划出），已按现行的“{current}”处理。",
+        "“{name}” is no longer listed here after {year} (abolished, merged, renamed or moved); read as "
+        "today's “{current}”.",
+    ),
     (ReasonCode.INCONSISTENT_HIERARCHY, "second"): (
         "地址栏里有第二个地址（从“{name}”起）：退货地址只能写一个，请只保留{context}的地址或另一个。",
         "The field holds a second address (from “{name}”): a return address must be one place; keep the one "
@@ -101,6 +106,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "{county}在 2023 年区划表中没有“{name}”：这通常指县城所在的乡镇，请写明它的现行名称。",
         "{county} has no “{name}” in the 2023 table: the name usually means the county seat. Please write "
         "its current name.",
+    ),
+    (ReasonCode.UNKNOWN_REGION, "village"): (
+        "{town}没有“{name}”：{county}的“{name}”在{other}。请核对乡镇街道或村、社区名称。",
+        "{town} has no “{name}”: the one in {county} is in {other}. Please check the township and the "
+        "village or community.",
     ),
     (ReasonCode.UNKNOWN_REGION, "unlisted"): (
         "“{name}”不在 2023 年区划表中，地图数据仍将其列在{county}下：可能已撤销、更名或划出，请核对。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from addrcheck import messages
 from addrcheck.admin import MAX_MENTIONS, AdminMatch, match_admin
+from addrcheck.community import place_community, settle_by_village
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
 from addrcheck.models import (
@@ -88,6 +89,8 @@ def parse(text: str, /) -> ParseResult:
 
     # None when nothing is blocked: most addresses carry no contact, and the admin pass then skips the checks.
     admin = match_admin(folded, gazetteer, blocked=blocked if True in blocked else None)
+    if admin.alternatives:
+        settle_by_village(admin, folded, gazetteer)  # 朝阳区…社区: the reading whose county has it
     candidates = _place_admin(admin, gazetteer, text, components, notes)
     if admin.unconfirmed:
         candidates = _unconfirmed(admin, gazetteer, text, notes)
@@ -96,24 +99,10 @@ def parse(text: str, /) -> ParseResult:
     for node in (*admin.chain, *admin.conflicts):
         if (node.start, node.end) not in admin.in_names:
             claimed[node.start : node.end] = [True] * (node.end - node.start)
-    if admin.unlisted_town is not None and "town" not in components and "district" in components:
-        # Not in the 2023 table, but the map lists it under the county (个旧市城区街道): retired, moved or
-        # renamed. Kept as written, without a code.
-        start, end = admin.unlisted_town
-        district = components["district"]
-        components["town"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
+    if admin.retired_town is not None and "town" not in components:
+        start, end = admin.retired_town
+        _place_retired_town(admin, gazetteer, text, components, notes)
         claimed[start:end] = [True] * (end - start)
-        listed = folded[start:end] in gazetteer.unlisted_towns.get(district.code or "", ())
-        notes.append(
-            messages.reason(
-                ReasonCode.UNKNOWN_REGION,
-                (start, end),
-                severity=Severity.WARNING,
-                variant="unlisted" if listed else "seat",
-                name=text[start:end],
-                county=district.value,
-            )
-        )
     for start, end in (*admin.repeats, *admin.placeholders):
         claimed[start:end] = [True] * (end - start)
     if admin.too_many:
@@ -187,7 +176,7 @@ def parse(text: str, /) -> ParseResult:
     if (
         town is not None
         and town.code is None
-        and town.span != admin.unlisted_town
+        and town.span != admin.retired_town
         and not any((node.start, node.end) == town.span for node in admin.chain)
     ):
         readings = gazetteer.readings(town.value)
@@ -214,6 +203,7 @@ def parse(text: str, /) -> ParseResult:
                     ReasonCode.UNKNOWN_REGION, town.span, name=town.value, severity=Severity.WARNING
                 )
             )
+    place_community(components, gazetteer, text, notes)
     if len(unresolved) > 1:
         unresolved.sort(key=lambda u: u.span)
     ordered = {name: components[name] for name in COMPONENT_NAMES if name in components}
@@ -412,6 +402,75 @@ def _place_admin(
             )
         )
     return candidates
+
+
+def _place_retired_town(
+    admin: AdminMatch,
+    gazetteer: Gazetteer,
+    text: str,
+    components: dict[str, Component],
+    notes: list[Reason],
+) -> None:
+    """A township the county no longer has (admin.retired_town): its successor where it continues (renamed,
+    or moved within the city), else the name as written, without a code, under the county. Levels the
+    text leaves out above it are inferred from the county."""
+    assert admin.retired_town is not None
+    start, end = admin.retired_town
+    written = text[start:end]
+    record = admin.retired
+    county = record.county if record is not None else (components["district"].code or "")
+    if record is not None and record.successor:
+        _infer_levels(gazetteer, gazetteer.parent_of[record.successor] or county, components)
+        successor = gazetteer.name_of[record.successor]
+        components["town"] = Component(successor, record.successor, (start, end), Origin.HISTORICAL)
+        moved_to = gazetteer.parent_of[record.successor]
+        current = successor
+        if moved_to is not None and moved_to != record.county:
+            current = gazetteer.name_of[moved_to] + successor  # moved: say where (茂南区羊角镇)
+    else:
+        _infer_levels(gazetteer, county, components)
+        current = gazetteer.name_of[county] if county else ""
+        origin = Origin.HISTORICAL if record is not None and record.year else Origin.EXPLICIT
+        components["town"] = Component(written, None, (start, end), origin)
+    if record is not None and record.year:
+        notes.append(
+            messages.reason(
+                ReasonCode.OUTDATED_NAME,
+                (start, end),
+                severity=Severity.WARNING,
+                variant="town",
+                name=written,
+                current=current,
+                year=record.year,
+            )
+        )
+        return
+    # Only the map still lists it (retired before 2016, moved or renamed), or 城关镇 after a county with
+    # none (what its seat town is called): kept as written, to check.
+    notes.append(
+        messages.reason(
+            ReasonCode.UNKNOWN_REGION,
+            (start, end),
+            severity=Severity.WARNING,
+            variant="unlisted" if record is not None else "seat",
+            name=written,
+            county=components["district"].value if "district" in components else current,
+        )
+    )
+
+
+def _infer_levels(gazetteer: Gazetteer, code: str, components: dict[str, Component]) -> None:
+    """Fill the levels down to ``code`` that the text does not name, as inferred; a level named as another
+    unit (a township moved to the next county) becomes that unit, keeping where the text names it."""
+    for ancestor in gazetteer.chain(code):
+        level = LEVELS[gazetteer.level_of[ancestor]]
+        present = components.get(level)
+        if present is None:
+            components[level] = Component(gazetteer.name_of[ancestor], ancestor, None, Origin.INFERRED)
+        elif present.code != ancestor:
+            components[level] = Component(
+                gazetteer.name_of[ancestor], ancestor, present.span, Origin.HISTORICAL
+            )
 
 
 def _unconfirmed(admin: AdminMatch, gazetteer: Gazetteer, text: str, notes: list[Reason]) -> list[Candidate]:

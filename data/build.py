@@ -16,7 +16,9 @@ The output is one JSON document; addrcheck.gazetteer loads it on first use.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
+import lzma
 import re
 import sys
 import unicodedata
@@ -180,20 +182,23 @@ def add_banner_aliases(units: dict[str, dict[str, object]]) -> int:
 RETIRED_IN_CITY: dict[str, dict[str, tuple[list[str], str]]] = {}
 
 
-def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, str]) -> list[list[object]]:
-    """Retired names mapped to today's units: [old name, level, [successor codes], year retired]."""
-    rows = read_csv(SOURCES / "yescallop" / "result.csv")
-    records: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
-        records[row["代码"]].append(row)
-    level_of = {"省级": PROVINCE, "地级": CITY, "县级": DISTRICT}
+class CountySuccessors:
+    """Today's units for a retired county-or-above code, through yescallop's records (襄樊 -> 襄阳市)."""
 
-    def current(code: str) -> str | None:
+    def __init__(self, units: dict[str, dict[str, object]], replaced: dict[str, str]) -> None:
+        self.units = units
+        self.replaced = replaced
+        self.records: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in read_csv(SOURCES / "yescallop" / "result.csv"):
+            self.records[row["代码"]].append(row)
+
+    def current(self, code: str) -> str | None:
         short = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        short = replaced.get(short, short)
-        return short if short in units else None
+        short = self.replaced.get(short, short)
+        return short if short in self.units else None
 
-    def successors(code: str, seen: frozenset[str] = frozenset()) -> set[str]:
+    def __call__(self, code: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        units, records = self.units, self.records
         if code in seen:
             return set()
         seen = seen | {code}
@@ -207,20 +212,28 @@ def historical_aliases(units: dict[str, dict[str, object]], replaced: dict[str, 
                 targets = [code]
             for target in targets:
                 if target == code:
-                    now = current(code)
+                    now = self.current(code)
                     if now:
                         found.add(now)
                     continue
-                found |= successors(target, seen)
+                found |= self(target, seen)
             if not targets and row["级别"] == "地级":
                 # An abolished prefecture (莱芜市 2019): today's parents of what its counties became.
                 for child, child_rows in records.items():
                     if child[:4] == code[:4] and child != code and child_rows[0]["级别"] == "县级":
-                        for succ in successors(child, seen):
+                        for succ in self(child, seen):
                             parent = units[succ]["parent"] if succ in units else None
                             if parent and units[str(parent)]["level"] == CITY:
                                 found.add(str(parent))
-        return {c for c in (current(f) or f for f in found) if c in units}
+        return {c for c in (self.current(f) or f for f in found) if c in units}
+
+
+def historical_aliases(
+    units: dict[str, dict[str, object]], successors: CountySuccessors
+) -> list[list[object]]:
+    """Retired names mapped to today's units: [old name, level, [successor codes], year retired]."""
+    records = successors.records
+    level_of = {"省级": PROVINCE, "地级": CITY, "县级": DISTRICT}
 
     current_names: set[str] = set()
     for unit in units.values():
@@ -333,10 +346,14 @@ def build_char_map() -> dict[str, str]:
     return {k: v for k, v in char_map.items() if k != v}
 
 
-KIND_FULL, KIND_ALIAS, KIND_HISTORICAL, KIND_TRANSFER = 0, 1, 2, 3
+KIND_FULL, KIND_ALIAS, KIND_HISTORICAL, KIND_TRANSFER, KIND_RETIRED_TOWN = 0, 1, 2, 3, 4
 
 
-def name_index(units: dict[str, dict[str, object]], history: list[list[object]]) -> dict[str, str]:
+def name_index(
+    units: dict[str, dict[str, object]],
+    history: list[list[object]],
+    retired_towns: dict[str, dict[str, RetiredTown]],
+) -> dict[str, str]:
     """Every name the parser looks for -> its readings, "code:kind[:year];..." (the level is the code's length).
 
     One reading per unit and name, the strongest kind kept (a full name beats the same text as an alias).
@@ -366,6 +383,12 @@ def name_index(units: dict[str, dict[str, object]], history: list[list[object]])
     for source, target, year in territory_transfers(units):
         for name in (str(units[source]["name"]), *units[source].get("short", [])):  # type: ignore[misc]
             add(name, target, DISTRICT, KIND_TRANSFER, year)
+    # A township NBS listed under a county in 2016-2022 and not in 2023: read as that county, with its
+    # successor township where it has one (the gazetteer's township_history).
+    for county, names in retired_towns.items():
+        for name, retired in names.items():
+            if retired.year and RETIRED_TOWN_SUFFIX.search(name):
+                add(name, county, TOWN, KIND_RETIRED_TOWN, retired.year)
     # NBS names two townships just "街道": a bare suffix names nothing.
     for bare in TOWN_SUFFIXES:
         index.pop(bare, None)
@@ -378,22 +401,86 @@ def name_index(units: dict[str, dict[str, object]], history: list[list[object]])
     }
 
 
-def unlisted_towns(units: dict[str, dict[str, object]]) -> dict[str, list[str]]:
-    """County -> townships the map lists there (AreaCity, from Tencent's regions) that NBS 2023 does not:
-    retired, moved or renamed ones still written in addresses (个旧市城区街道, 环翠区皇冠街道, 高碑店市白沟镇).
+HISTORY_YEARS = range(2016, 2023)  # data/sources/nbs-history: NBS towns-YYYY.csv, counties-YYYY.csv
+# Retired township names read on their own (a mention to find, and alone when unique): 街道, 镇, 乡 and 苏木.
+RETIRED_TOWN_SUFFIX = re.compile("(?:街道|镇|乡|苏木)$")
 
-    Only full 街道/镇/乡 names whose stem no NBS township of the county has (新街镇 beside 新街街道 is a
-    suffix variant, read as that township already). The parser keeps these as the township, without a
-    code and with a warning, instead of calling the address self-contradictory.
+
+class RetiredTown:
+    """A township name once under a county and not there in NBS 2023."""
+
+    __slots__ = ("code", "successor", "year")
+
+    def __init__(self, code: str, year: str) -> None:
+        self.code = code  # its 9-digit code in the last year it was seen
+        self.year = year  # the last NBS vintage that lists it ("" for one only the map lists)
+        self.successor = ""  # the township it continues as today, if any
+
+
+def township_history(
+    units: dict[str, dict[str, object]], replaced: dict[str, str], successors: CountySuccessors
+) -> dict[str, dict[str, RetiredTown]]:
+    """Today's county (or city with no county level) -> township names no longer there.
+
+    From NBS 2016-2022 (data/sources/nbs-history): each township name seen under a county and absent from
+    NBS 2023 under the county that county is today (its own code, else yescallop's successor, else the
+    county of the same name in its city). Its successor: the 2023 township with the same 9-digit code in
+    that county (renamed), else the one township of that name in another county of the city (moved; not
+    into a functional zone, which NBS lists as a county); none when it was merged (it reads as the county). A former suffix (新街镇 for 新街街道) is not a retirement:
+    the parser reads those already. Then the townships the map (AreaCity, from Tencent's regions) lists
+    under a county and no NBS table since 2016 has there (个旧市城区街道, 高碑店市白沟镇), with no year.
     """
-    listed: set[tuple[str, str]] = set()
+    current: dict[str, set[str]] = defaultdict(set)
     stems: dict[str, set[str]] = defaultdict(set)
-    for unit in units.values():
-        if unit["level"] == TOWN:
-            county, name = str(unit["parent"])[:6], str(unit["name"])
-            listed.add((county, name))
-            stems[county].add(strip_suffix(name, TOWN_SUFFIXES))
-    found: dict[str, list[str]] = defaultdict(list)
+    in_city: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for code, unit in units.items():
+        if unit["level"] != TOWN:
+            continue
+        parent = str(unit["parent"])
+        for name in (str(unit["name"]), *unit.get("aliases", [])):  # type: ignore[misc]
+            current[parent].add(name)
+            stems[parent].add(strip_suffix(name, TOWN_SUFFIXES))
+        in_city[(parent[:4], str(unit["name"]))].append(code)
+
+    def today(area: str, year: int) -> list[str]:
+        area = replaced.get(area, area)
+        if area in units and units[area]["level"] in (DISTRICT, CITY):
+            return [area]
+        found = sorted(c for c in successors(area) if units[c]["level"] == DISTRICT)
+        if found:
+            return found
+        name = county_names[year].get(area)
+        return [
+            c for c, u in units.items() if u["level"] == DISTRICT and c[:4] == area[:4] and u["name"] == name
+        ]
+
+    county_names: dict[int, dict[str, str]] = {
+        year: {r["code"]: r["name"] for r in read_csv(SOURCES / "nbs-history" / f"counties-{year}.csv")}
+        for year in HISTORY_YEARS
+    }
+    history: dict[str, dict[str, RetiredTown]] = defaultdict(dict)
+    for year in HISTORY_YEARS:
+        for row in read_csv(SOURCES / "nbs-history" / f"towns-{year}.csv"):
+            name = row["name"]
+            if name.endswith("街道办事处"):
+                name = name[:-3]  # 2016 writes 东华门街道办事处 where later years write 东华门街道
+            counties = today(row["areaCode"], year)
+            if not counties or any(name in current[c] for c in counties):
+                continue
+            stem = strip_suffix(name, TOWN_SUFFIXES)
+            for county in counties:
+                if stem in stems[county] or len(stem) < 2 or GENERIC_TOWN_NAME.fullmatch(name):
+                    continue
+                history[county][name] = RetiredTown(row["code"], str(year))
+    for county, names in history.items():
+        for name, retired in names.items():
+            code = retired.code
+            if code in units and units[code]["level"] == TOWN and units[code]["parent"] == county:
+                retired.successor = code  # the same code under another name: renamed
+            elif len(moved := in_city[(county[:4], name)]) == 1 and moved[0][4] != "7":
+                # The same name under another county of the city: moved. Not into a functional zone (济南市
+                # 历下区舜华路街道, which NBS lists under the 高新区 since 2021): the address's county stands.
+                retired.successor = moved[0]
     for row in read_csv(SOURCES / "areacity2023" / "ok_data_level4.csv"):
         county, name = row["pid"][:6], row["ext_name"]
         if row["deep"] != "3" or county not in units or units[county]["level"] != DISTRICT:
@@ -401,14 +488,39 @@ def unlisted_towns(units: dict[str, dict[str, object]]) -> dict[str, list[str]]:
         stem = strip_suffix(name, TOWN_SUFFIXES)
         if (
             not UNLISTED_SUFFIX.search(name)
-            or (county, name) in listed
+            or name in current[county]
             or stem in stems[county]
             or len(stem) < 2
+            or name in history[county]
         ):
             continue
-        if name not in found[county]:
-            found[county].append(name)
-    return dict(sorted(found.items()))
+        history[county][name] = RetiredTown("", "")
+    return {county: dict(sorted(names.items())) for county, names in sorted(history.items()) if names}
+
+
+# NBS writes a village's committee (华丰村委会, 多福巷社区居委会); addresses write the place (华丰村, 多福巷社区).
+# The committee words after 村/社区/嘎查, longest first; the written name is the NBS name without them.
+VILLAGE_TAILS = ("居民委员会", "民委员会", "居委会", "委员会", "民委会", "委会")
+VILLAGE_TAIL_AFTER = re.compile("(?:社区|村|嘎查)(居民委员会|民委员会|居委会|委员会|民委会|委会)$")
+VILLAGES_OUTPUT = OUTPUT.parent / "villages.json.gz"
+
+
+def village_table() -> tuple[dict[str, str], int]:
+    """Township code -> its villages and communities, "NNNname[/tail]|..." in code order: NNN the last three
+    digits of the 12-digit code, name as addresses write it, tail the index in VILLAGE_TAILS of the
+    committee words NBS adds (1-based; none when the NBS name is the written one)."""
+    towns: dict[str, list[str]] = defaultdict(list)
+    rows = 0
+    with lzma.open(SOURCES / "nbs2023" / "villages.csv.xz", "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows += 1
+            code, name = row["code"], row["name"]
+            tail = VILLAGE_TAIL_AFTER.search(name)
+            entry = code[9:] + name
+            if tail is not None and len(name) - len(tail.group(1)) >= 2:
+                entry = f"{code[9:]}{name[: tail.start(1)]}/{VILLAGE_TAILS.index(tail.group(1)) + 1}"
+            towns[row["streetCode"]].append(entry)
+    return {town: "|".join(entries) for town, entries in sorted(towns.items())}, rows
 
 
 def territory_transfers(units: dict[str, dict[str, object]]) -> list[tuple[str, str, str]]:
@@ -440,7 +552,8 @@ def main() -> int:
     units, replaced = build_units()
     add_short_names(units)
     banners = add_banner_aliases(units)
-    history = historical_aliases(units, replaced)
+    successors = CountySuccessors(units, replaced)
+    history = historical_aliases(units, successors)
     exact, approximate = add_centroids(units, history)
     counts = [sum(1 for u in units.values() if u["level"] == level) for level in range(4)]
     # Compact on purpose (loading time is part of the API): one tab-separated line per unit, and one
@@ -453,8 +566,8 @@ def main() -> int:
         fields = [code, unit["name"], unit["level"], unit["parent"] or "", shorts[0] if shorts else ""]  # type: ignore[index]
         fields += [point[0], point[1], "1" if unit.get("approximate") else ""]  # type: ignore[index]
         lines.append("\t".join(str(f) for f in fields))
-    names = name_index(units, history)
-    unlisted = unlisted_towns(units)
+    retired_towns = township_history(units, replaced, successors)
+    names = name_index(units, history, retired_towns)
     document = {
         "_comment": "generated by data/build.py — do not edit",
         "meta": {
@@ -464,7 +577,11 @@ def main() -> int:
             "counts": {"province": counts[0], "city": counts[1], "district": counts[2], "town": counts[3]},
             "historical_names": len(history),
             "banner_aliases": banners,
-            "unlisted_towns": sum(len(v) for v in unlisted.values()),
+            "retired_towns": {
+                "nbs": sum(1 for v in retired_towns.values() for r in v.values() if r.year),
+                "renamed_or_moved": sum(1 for v in retired_towns.values() for r in v.values() if r.successor),
+                "map_only": sum(1 for v in retired_towns.values() for r in v.values() if not r.year),
+            },
             "centroids": {"exact": exact, "approximate": approximate},
             "sources": [
                 "nbs2023: modood/Administrative-divisions-of-China @ 57a0aa9 (NBS 2023, WTFPL)",
@@ -478,8 +595,12 @@ def main() -> int:
         "columns": ["code", "name", "level", "parent", "short_name", "lon", "lat", "approximate_point"],
         "units": "\n".join(lines),
         "names": names,
-        # county code -> "|"-joined township names the map lists there and NBS 2023 does not
-        "unlisted_towns": {county: "|".join(found) for county, found in unlisted.items()},
+        # county (or city with no county level) -> "name:successor:year|..." for townships no longer there:
+        # year is the last NBS table that lists it ("" for one only the map lists), successor "" if none.
+        "township_history": {
+            county: "|".join(f"{name}:{r.successor}:{r.year}" for name, r in names.items())
+            for county, names in retired_towns.items()
+        },
         "char_map": build_char_map(),
         # city code -> "name:code,code:year|..." for retired county names another unit still bears.
         "retired_in_city": {
@@ -492,6 +613,19 @@ def main() -> int:
         "vocab": {"premises": read_vocab("premises_words"), "zones": read_vocab("zone_words")},
     }
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    villages, village_rows = village_table()
+    village_document = {
+        "_comment": "generated by data/build.py — do not edit",
+        "meta": {"vintage": document["meta"]["vintage"], "villages": village_rows, "towns": len(villages)},
+        "tails": list(VILLAGE_TAILS),
+        "towns": villages,
+    }
+    # Loaded only when an address names a village: a separate file, compressed (mtime 0: rebuilds are equal).
+    packed = json.dumps(village_document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    VILLAGES_OUTPUT.write_bytes(gzip.compress(packed, compresslevel=9, mtime=0))
+    print(
+        f"wrote {VILLAGES_OUTPUT.relative_to(HERE.parent)}: {village_rows} villages in {len(villages)} towns"
+    )
     OUTPUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {OUTPUT.relative_to(HERE.parent)}: {json.dumps(document['meta'], ensure_ascii=False)}")
     return 0

@@ -139,17 +139,24 @@ def test_generic_zone_words_are_not_township_names(word: str) -> None:
     assert readings is None or not readings.towns
 
 
-def test_unlisted_townships_are_under_real_counties_and_not_in_nbs_there() -> None:
-    # Townships the map (AreaCity) lists under a county and NBS 2023 does not: retired, moved or renamed.
+def test_retired_townships_are_under_real_counties_and_not_in_nbs_there() -> None:
+    # Townships a county no longer has in NBS 2023: from NBS 2016-2022 (with the last year listed), or
+    # only the map (AreaCity) still lists them (no year).
     gazetteer = get_gazetteer()
-    assert "城区街道" in gazetteer.unlisted_towns["532501"]  # 个旧市: NBS 2023 has 宝华/金湖街道 there now
-    assert "白沟镇" in gazetteer.unlisted_towns["130684"]  # 高碑店市
-    total = 0
-    for county, names in gazetteer.unlisted_towns.items():
-        division = gazetteer.division(county)
-        assert division is not None and division.level == "district", county
+    assert gazetteer.retired_towns("532501")["城区街道"].year == "2021"  # 个旧市: 宝华/金湖街道 now
+    assert gazetteer.retired_towns("130684")["白沟镇"].year == ""  # 高碑店市: only the map lists it
+    nbs = map_only = 0
+    for county in gazetteer.name_of:
+        records = gazetteer.retired_towns(county)
+        if not records:
+            continue
+        assert len(county) == 6 or county in gazetteer.countyless_cities, county
         listed = {gazetteer.name_of[child] for child in gazetteer.children.get(county, ())}
-        assert names.isdisjoint(listed), county
-        assert all(name.endswith(("街道", "镇", "乡")) for name in names), county
-        total += len(names)
-    assert total == gazetteer.meta["unlisted_towns"] > 1000
+        assert listed.isdisjoint(records), county
+        for record in records.values():
+            if record.successor:
+                assert len(record.successor) == 9 and record.successor in gazetteer.name_of
+        nbs += sum(1 for r in records.values() if r.year)
+        map_only += sum(1 for r in records.values() if not r.year)
+    assert nbs == gazetteer.meta["retired_towns"]["nbs"] > 5000
+    assert map_only == gazetteer.meta["retired_towns"]["map_only"] > 500
