@@ -70,7 +70,9 @@ GENERIC_HISTORICAL = {"城区", "郊区", "矿区", "市辖区", "市区", "新�
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    """The rows of a CSV file, or of an xz-compressed one (``.csv.xz``: the larger tables)."""
+    opener = lzma.open if path.suffix == ".xz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -455,12 +457,12 @@ def township_history(
         ]
 
     county_names: dict[int, dict[str, str]] = {
-        year: {r["code"]: r["name"] for r in read_csv(SOURCES / "nbs-history" / f"counties-{year}.csv")}
+        year: {r["code"]: r["name"] for r in read_csv(SOURCES / "nbs-history" / f"counties-{year}.csv.xz")}
         for year in HISTORY_YEARS
     }
     history: dict[str, dict[str, RetiredTown]] = defaultdict(dict)
     for year in HISTORY_YEARS:
-        for row in read_csv(SOURCES / "nbs-history" / f"towns-{year}.csv"):
+        for row in read_csv(SOURCES / "nbs-history" / f"towns-{year}.csv.xz"):
             name = row["name"]
             if name.endswith("街道办事处"):
                 name = name[:-3]  # 2016 writes 东华门街道办事处 where later years write 东华门街道
