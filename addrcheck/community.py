@@ -55,7 +55,7 @@ def settle_by_village(admin: AdminMatch, folded: str, gazetteer: Gazetteer) -> N
 
 def _community_after(admin: AdminMatch, folded: str) -> str:
     """The village name of the first community the street parser finds after the divisions."""
-    parts, _ = parse_street(folded, admin.end, len(folded), town_known=False)
+    parts, _, _ = parse_street(folded, admin.end, len(folded), town_known=False)
     community = next((part for part in parts if part.name == "community"), None)
     return village_name(community.value) if community is not None else ""
 

@@ -157,7 +157,7 @@ def parse(text: str, /) -> ParseResult:
     unresolved: list[Unresolved] = []
     leading: list[tuple[int, int, str]] = []
     for seg_start, seg_end in _segments(claimed):
-        parts, leftovers = parse_street(folded, seg_start, seg_end, town_known="town" in components)
+        parts, leftovers, _ = parse_street(folded, seg_start, seg_end, town_known="town" in components)
         if admin.chain and seg_end <= admin.start and not any(p.name == "road" for p in parts):
             # Text before the divisions is a note or a shop name, unless it holds a road (杨府山路12号温州市...).
             item = _add_unresolved(unresolved, text, folded, seg_start, seg_end)

@@ -288,6 +288,9 @@ _ROAD_SUFFIXES: Final = _Suffixes(
 # 龙港镇 as a short name, so 镇 is what remains of the division, not the start of a road or a village.
 _DIVISION_END: Final = frozenset("省市区县镇乡道")
 _DIRECTIONS: Final = frozenset("东西南北中")
+# A road's section: 北段, 一段, 东延段, or a lone direction before the door number (黄埔大道中3号, 塔墩路东8号).
+_SECTION: Final = re.compile("[东西南北中一二三四五六七八九十]段|[东西南北]延段?|[东西南北中](?=[0-9])")
+_SECTION_STARTS: Final = frozenset("东西南北中一二三四五六七八九十")
 _LEFTOVER_SUFFIX: Final = re.compile("(?:市辖区|街道办事处|街道|镇|乡|区|县|市|省)")
 # What joins the two roads of an intersection: 甲路与乙路(交叉口).
 _CONNECTORS: Final = frozenset("与和跟及同")
@@ -490,15 +493,17 @@ class StreetPart:
         return f"StreetPart({self.name!r}, {self.value!r}, {self.start}, {self.end})"
 
 
-def _number_context(text: str, parts: list[StreetPart], pending: int, position: int) -> str:
-    """What a number at ``position`` follows: "road" (the road or its second road, nothing between),
-    "place" (a named run, a community or zone, or a door number), "building", or "" (anything else)."""
+def _number_context(text: str, parts: list[StreetPart], pending: int, position: int, section_end: int) -> str:
+    """What a number at ``position`` follows: "road" (the road or its second road, nothing between but
+    the road's section, which ends at ``section_end``), "place" (a named run, a community or zone, or a
+    door number), "building", or "" (anything else)."""
     if pending >= 0:
         return "place" if _has_name(text, pending, position) else ""
     if not parts:
         return ""
     last = parts[-1]
-    if any(not _flags(text, i) & _SEPARATOR_BIT for i in range(last.end, position)):
+    after = section_end if last.name == "road" and section_end > last.end else last.end
+    if any(not _flags(text, i) & _SEPARATOR_BIT for i in range(after, position)):
         return ""  # unclaimed text between, already set aside (the 2023 of 2023-05-01)
     if last.name in ("road", "second_road"):
         # A numbered lane with no road before it (某新村3弄) is numbered like the lane after a road.
@@ -533,8 +538,9 @@ def _part_start(part: StreetPart) -> int:
 
 def parse_street(
     text: str, start: int, end: int, *, town_known: bool
-) -> tuple[list[StreetPart], list[tuple[int, int]]]:
-    """Tokenise ``text[start:end]`` (folded). Returns the parts found and the spans left over.
+) -> tuple[list[StreetPart], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Tokenise ``text[start:end]`` (folded). Returns the parts found, the spans left over (text nobody
+    placed) and the roads' sections (北段, 一段: understood, but no part of their own).
 
     ``town_known``: the gazetteer already found the township, so another 街道/镇 here is not one.
     """
@@ -552,6 +558,8 @@ def parse_street(
                 position = leftover_end
     last_needed = _last_needed(text, start, end)
     road_end = -1  # where the road ends while nothing follows it yet: a second road may start there
+    section_end = -1  # where the section after the road ends (天府大道北段, 人民南路一段, 黄埔大道中3号)
+    sections: list[tuple[int, int]] = []
     while position < end:
         flags = _flags(text, position)
         if flags & _SEPARATOR_BIT:
@@ -579,7 +587,9 @@ def parse_street(
             match_end = match.end()  # a method call each time: read once
             match_start = position
             named_run_before = pending >= 0
-            after = _number_context(text, parts, pending, position) if name in _NUMBER_NAMES else ""
+            after = (
+                _number_context(text, parts, pending, position, section_end) if name in _NUMBER_NAMES else ""
+            )
             if name == _NUMBER_RUN:
                 pieces = _read_number_run(text, position, match_end, after, seen)
                 if pieces is None:
@@ -661,6 +671,14 @@ def parse_street(
             seen.add(name)
             position = match_end
             road_end = position if name == "road" else -1
+            if name == "road" and text[position : position + 1] in _SECTION_STARTS:
+                section = _SECTION.match(text, position, end)
+                if section is not None:
+                    # The road's section says where along it: kept in the text, neither a part nor text
+                    # left unplaced, and the door number after it is the road's.
+                    section_end = section.end()
+                    sections.append((position, section_end))
+                    position = road_end = section_end
             break
         else:
             if pending < 0:
@@ -704,4 +722,4 @@ def parse_street(
             leftovers.append((span_start, span_end))
     if any(parts[i - 1].start > parts[i].start for i in range(1, len(parts))):
         parts.sort(key=_part_start)  # a POI or community found among the leftovers
-    return parts, leftovers
+    return parts, leftovers, sections

@@ -15,7 +15,7 @@ from addrcheck.text import SEPARATORS
 
 
 def scan(text: str, start: int = 0, *, town_known: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
-    parts, leftovers = parse_street(text, start, len(text), town_known=town_known)
+    parts, leftovers, _ = parse_street(text, start, len(text), town_known=town_known)
     return [(p.name, p.value) for p in parts], [text[a:b] for a, b in leftovers]
 
 
@@ -98,7 +98,7 @@ def test_parts(text: str, parts: list[tuple[str, str]]) -> None:
         ),
         (
             "环城西路北段120弄5号",
-            [("road", "环城西路"), ("poi", "北段"), ("second_road", "120弄"), ("road_number", "5号")],
+            [("road", "环城西路"), ("second_road", "120弄"), ("road_number", "5号")],
         ),
         (
             "翠苑新村3弄12-301",
@@ -134,6 +134,14 @@ def test_parts(text: str, parts: list[tuple[str, str]]) -> None:
         ("和平里小区5号楼", [("poi", "和平里小区"), ("building", "5号楼")]),
         ("庆春路竹竿巷小区", [("road", "庆春路"), ("poi", "竹竿巷小区")]),
         ("新风路红街公寓3幢", [("road", "新风路"), ("poi", "红街公寓"), ("building", "3幢")]),
+        # A road's section (北段, 一段, 东延段, a lone direction before the number) is neither a part nor
+        # text left unplaced: the door number after it is the road's.
+        ("天府大道北段1700号", [("road", "天府大道"), ("road_number", "1700号")]),
+        ("人民南路一段86号", [("road", "人民南路"), ("road_number", "86号")]),
+        ("黄埔大道中3号", [("road", "黄埔大道"), ("road_number", "3号")]),
+        ("塔墩路东8号", [("road", "塔墩路"), ("road_number", "8号")]),
+        # ...but a direction that starts a name is the name's (东方通信大厦, 中国银行).
+        ("文三路东方通信大厦", [("road", "文三路"), ("poi", "东方通信大厦")]),
     ],
 )
 def test_door_numbers_as_written(text: str, parts: list[tuple[str, str]]) -> None:
@@ -266,11 +274,11 @@ STREET_ALPHABET = st.sampled_from(
 def test_every_character_is_placed_once(text: str, town_known: bool, split: bool) -> None:
     street.SPLIT_SUBPOI, saved = split, street.SPLIT_SUBPOI
     try:
-        parts, leftovers = parse_street(text, 0, len(text), town_known=town_known)
+        parts, leftovers, sections = parse_street(text, 0, len(text), town_known=town_known)
     finally:
         street.SPLIT_SUBPOI = saved
     covered = [0] * len(text)
-    for span in [(p.start, p.end) for p in parts] + leftovers:
+    for span in [(p.start, p.end) for p in parts] + leftovers + sections:
         assert 0 <= span[0] < span[1] <= len(text), span
         for i in range(*span):
             covered[i] += 1
