@@ -10,6 +10,7 @@ names) followed by the *folded input* (full-width → half-width, traditional �
   (市辖区) — ``placeholder``;
 - ``contact``: the contact name, phone and their labels (收件人:);
 - ``leading``: text before the divisions that holds no road (a shop name or note); also in ``unresolved``;
+- ``pasted``: the whole address pasted again right after itself (with the separators between the copies);
 - ``invisible``: format characters (U+200B, U+202E, U+FEFF…), which can hide or reorder text;
 - ``separator``: separators (text.SEPARATORS: white space, punctuation, dashes), except inside a number:
   between an ASCII letter, a digit or 号 before and an ASCII letter or digit after (23-4-502, 12号-301).
@@ -28,7 +29,16 @@ from typing import Final
 from addrcheck.models import ADMIN_LEVELS, Component, ParseResult, Removal
 from addrcheck.text import SEPARATORS, fold, separator_at
 
-REMOVAL_KINDS: Final = ("division", "repeat", "placeholder", "contact", "leading", "invisible", "separator")
+REMOVAL_KINDS: Final = (
+    "division",
+    "repeat",
+    "placeholder",
+    "contact",
+    "leading",
+    "pasted",
+    "invisible",
+    "separator",
+)
 # Unicode format characters (category Cf) that turn up in pasted text: zero-width spaces and joiners,
 # direction marks, embeddings, overrides and isolates, the word joiner family, the byte-order mark.
 INVISIBLE: Final = re.compile(
@@ -148,6 +158,8 @@ def check_invariant(result: ParseResult) -> str:
             any(s <= i < e for s, e in division_spans) for i in range(start, end)
         ):
             return f"division removal {removal.text!r} is not a division component"
+        if removal.why == "pasted" and not folded.startswith(piece.lstrip("".join(SEPARATORS))):
+            return f"pasted removal {removal.text!r} does not repeat the start of the address"
         if removal.why == "leading" and not all(
             any(u.span[0] <= i < u.span[1] for u in result.unresolved) for i in range(start, end)
         ):

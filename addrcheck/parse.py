@@ -25,6 +25,8 @@ from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
 _CONTACT = ("contact_name", "phone")
+_MIN_PASTED = 8  # shorter texts said twice are not whole addresses (a township or a road named again)
+_MAX_PASTE_GAP = 3  # separators between the copies
 # parse() reads at most this many characters (validate() stops at the policy's max_length, 200 by default).
 MAX_PARSE_LENGTH = 1000
 _ORIGIN_OF_KIND = {
@@ -85,6 +87,9 @@ def parse(text: str, /) -> ParseResult:
         components["contact_name"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
         blocked[start:end] = [True] * (end - start)
     for start, end in contact.labels:
+        blocked[start:end] = [True] * (end - start)
+    pasted = _pasted_again(folded)
+    for start, end in pasted:
         blocked[start:end] = [True] * (end - start)
 
     # None when nothing is blocked: most addresses carry no contact, and the admin pass then skips the checks.
@@ -220,6 +225,7 @@ def parse(text: str, /) -> ParseResult:
     removals.extend((start, end, "repeat") for start, end in admin.repeats)
     removals.extend((start, end, "placeholder") for start, end in admin.placeholders)
     removals.extend(leading)
+    removals.extend((start, end, "pasted") for start, end in pasted)
     normalized, removed = build_normalized(text, folded, division_prefix(ordered), removals)
     hidden = [r for r in removed if r.why == "invisible"]
     if hidden:
@@ -241,6 +247,28 @@ def parse(text: str, /) -> ParseResult:
         notes=tuple(notes),
         removed=removed,
     )
+
+
+def _pasted_again(folded: str) -> list[tuple[int, int]]:
+    """The copies of a whole address pasted again right after it (…100号浙江省…100号, also with separators
+    between or four times over), as spans to leave out; [] for nearly every address."""
+    copies: list[tuple[int, int]] = []
+    end = len(folded)
+    while end >= 2 * _MIN_PASTED:
+        for gap in range(_MAX_PASTE_GAP + 1):
+            half = (end - gap) // 2
+            if (
+                2 * half + gap == end
+                and folded[half - 1] == folded[end - 1]
+                and folded.startswith(folded[end - half : end])
+                and all(folded[i] in SEPARATORS for i in range(half, half + gap))
+            ):
+                copies.append((half, end))
+                end = half
+                break
+        else:
+            break
+    return copies
 
 
 def _add_unresolved(

@@ -123,7 +123,9 @@ class UnresolvedOut(BaseModel):
     span: Span
 
 
-RemovalKind = Literal["division", "repeat", "placeholder", "contact", "leading", "invisible", "separator"]
+RemovalKind = Literal[
+    "division", "repeat", "placeholder", "contact", "leading", "pasted", "invisible", "separator"
+]
 
 
 class RemovalOut(BaseModel):

@@ -53,6 +53,11 @@ REWRITES = [
     ),
     # a village named after its township keeps its name (伍寨村 is no 伍寨彝族苗族乡 + 村)
     ("永善县伍寨村大海村干海二社3号", "云南省昭通市永善县伍寨彝族苗族乡伍寨村大海村干海二社3号"),
+    # a whole address pasted again after itself: one copy stays (removed as "pasted"); a road said twice is
+    # no pasted address
+    ("浙江省金华市义乌市工人北路100号 浙江省金华市义乌市工人北路100号", "浙江省金华市义乌市工人北路100号"),
+    ("浙江省金华市义乌市工人北路100号" * 4, "浙江省金华市义乌市工人北路100号"),
+    ("文三路文三路", "文三路文三路"),
     # the county is the district; the zone's name, 保定 included, stays as written
     (
         "河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号",
