@@ -1031,6 +1031,21 @@ def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:
     return found[0] if len(found) == 1 else ""
 
 
+def _town_starting(key: str, county: str, gazetteer: Gazetteer) -> str:
+    """The one township of ``county`` whose name is ``key`` with more before its suffix (马店镇 ->
+    马店集镇, 新城镇 -> 新城子镇), or ""."""
+    suffix = next((s for s in _TOWN_ENDINGS if key.endswith(s)), "")
+    stem = key[: len(key) - len(suffix)]
+    if not suffix or len(stem) < 2:
+        return ""
+    found = [
+        code
+        for code in gazetteer.children.get(county, ())
+        if (name := gazetteer.name_of[code]).startswith(stem) and name.endswith(suffix) and name != key
+    ]
+    return found[0] if len(found) == 1 else ""
+
+
 def _clipped_before(key: str, chain: list[Node], gazetteer: Gazetteer) -> str:
     """The chain's own province or city whose official name ends with ``key`` (天津市 for 津市), or ""."""
     for node in chain:
@@ -1166,6 +1181,11 @@ def _find_conflicts(
             if official and best.level == TOWN and not any(e.code[:2] == province for e in readings.towns):
                 result.unknown_towns.append((start, end))
                 continue
+            if official and best.level == TOWN and county:
+                meant = _town_starting(key, county, gazetteer)
+                if meant:  # 涡阳县马店镇: 马店集镇, its official name, shortened; not 太和县's 马店镇
+                    result.misnamed.append((start, end, meant))
+                    continue
             if official and best.level == DISTRICT and _seat_before_county(best, end, chain, gazetteer):
                 result.repeats.append((start, end))
                 continue

@@ -183,6 +183,7 @@ def parse(text: str, /) -> ParseResult:
         and town.code is None
         and town.span != admin.retired_town
         and not any((node.start, node.end) == town.span for node in admin.chain)
+        and not any((start, end) == town.span for start, end, _ in admin.misnamed)  # asked to confirm
     ):
         readings = gazetteer.readings(town.value)
         elsewhere = readings.towns if readings else ()

@@ -86,6 +86,9 @@ EVIDENCE = [
     ("河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号", "ok", ()),
     # a city short of its first character (天津市 -> 津市) before its own county: confirm, no contradiction
     ("津市河西区解放南路8号环渤海建材大厦7层", "vague", ("UNCONFIRMED_REGION",)),
+    # a township written shorter than its official name in the county named (马店集镇): confirm, not
+    # another county's 马店镇
+    ("安徽省涡阳县马店镇工业园8号", "vague", ("UNCONFIRMED_REGION",)),
     # a short name alone in brackets is an aside (a landmark, a former name)
     ("广西北海市铁山港（临海）工业区兴港镇港中路188号", "ok", ()),
     ("浙江省杭州市西湖区（余杭区）文三路478号", "inconsistent", ("INCONSISTENT_HIERARCHY",)),  # full names
