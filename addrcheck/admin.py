@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import Final
 
 from addrcheck.gazetteer import (
     CITY,
@@ -72,6 +73,9 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 # A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
 _DIVISION_NEXT_ENDS = frozenset("街镇乡村社")
 _VILLAGE_WORDS = ("村", "社区", "居委会", "嘎查")
+# Separators that end one part of a field and start another (a second address, a list), unlike the spaces
+# and commas inside one address.
+ADDRESS_BREAKS: Final = frozenset("/；;|、")
 _DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
 # What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
 _ADDRESS_LABEL = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
@@ -559,7 +563,11 @@ def _names_run_on(result: AdminMatch, text: str, gaps: _Gaps) -> None:
     if _stands_apart(text, last.end) or any(start == last.end for start, _, _ in result.misnamed):
         return  # (南京雨花区: a county's name follows, if a clipped one)
     first = min(chain, key=lambda node: node.start)
-    if gaps.between(0, first.start) and _STREET_BEFORE.search(text, 0, first.start):
+    if (
+        gaps.between(0, first.start)
+        and text[first.start - 1] not in ADDRESS_BREAKS  # 文三路478号/深圳市…: a new part starts there
+        and _STREET_BEFORE.search(text, 0, first.start)
+    ):
         result.in_names.extend((node.start, node.end) for node in chain)
     elif last.short:
         result.in_names.append((last.start, last.end))

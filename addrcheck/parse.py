@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from addrcheck import messages
-from addrcheck.admin import MAX_MENTIONS, AdminMatch, match_admin
+from addrcheck.admin import ADDRESS_BREAKS, MAX_MENTIONS, AdminMatch, match_admin
 from addrcheck.community import place_community, settle_by_village
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
@@ -25,6 +25,8 @@ from addrcheck.street import parse_street
 from addrcheck.text import SEPARATORS, fold
 
 _CONTACT = ("contact_name", "phone")
+_DOOR_NUMBERS = ("road_number", "building", "room")  # what ends a whole street address
+_LOCATORS = ("road", "community", "devzone", "poi", "building")
 _MIN_PASTED = 8  # shorter texts said twice are not whole addresses (a township or a road named again)
 _MAX_PASTE_GAP = 3  # separators between the copies
 # parse() reads at most this many characters (validate() stops at the policy's max_length, 200 by default).
@@ -161,6 +163,7 @@ def parse(text: str, /) -> ParseResult:
 
     unresolved: list[Unresolved] = []
     leading: list[tuple[int, int, str]] = []
+    street_before = street_after = False  # a road with its door number before the divisions; a locator after
     for seg_start, seg_end in _segments(claimed):
         parts, leftovers, _ = parse_street(folded, seg_start, seg_end, town_known="town" in components)
         if admin.chain and seg_end <= admin.start and not any(p.name == "road" for p in parts):
@@ -169,6 +172,14 @@ def parse(text: str, /) -> ParseResult:
             if item is not None:
                 leading.append((item.span[0], item.span[1], "leading"))
             continue
+        if admin.chain and seg_end <= admin.start:
+            last = parts[-1]
+            street_before = street_before or (
+                last.name in _DOOR_NUMBERS
+                and any(folded[i] in ADDRESS_BREAKS for i in range(last.end, admin.start))
+            )
+        elif admin.chain and seg_start >= admin.end:
+            street_after = street_after or any(p.name in _LOCATORS for p in parts)
         for part in parts:
             if part.name in components:
                 leftovers.append((part.start, part.end))
@@ -176,6 +187,18 @@ def parse(text: str, /) -> ParseResult:
             components[part.name] = Component(part.value, None, (part.start, part.end), Origin.EXPLICIT)
         for start, end in leftovers:
             _add_unresolved(unresolved, text, folded, start, end)
+    if street_before and street_after and admin.second_address is None:
+        # 文三路478号/深圳市福田区海外装饰大厦9楼: a whole street address, a separator, then divisions with a
+        # street of their own: two addresses, not one road placed under the other's divisions.
+        notes.append(
+            messages.reason(
+                ReasonCode.INCONSISTENT_HIERARCHY,
+                (admin.start, admin.end),
+                variant="second",
+                name=text[admin.start : admin.end],
+                context=_describe(components),
+            )
+        )
     town = components.get("town")
     # A township the street scanner found (the chain's own townships lose their code only to ambiguity).
     if (

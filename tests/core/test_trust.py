@@ -81,6 +81,10 @@ EVIDENCE = [
         ("INCONSISTENT_HIERARCHY",),
     ),
     ("杭州市婺城区", "inconsistent", ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),  # still a contradiction
+    # a whole street address, a break (/ ； 、), then divisions with a street of their own: two addresses,
+    # not one road placed under the other's divisions; a road right before the divisions is theirs
+    ("文三路478号/深圳市福田区海外装饰大厦9楼", "inconsistent", ("INCONSISTENT_HIERARCHY",)),
+    ("杨府山路12号温州市鹿城区", "ok", ()),
     # a county-level zone NBS lists beside a county of its city lies across it: one place, not two
     ("安徽省阜阳市颍州区阜阳合肥现代产业园区天柱山路1号", "ok", ()),
     ("河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号", "ok", ()),
