@@ -188,6 +188,8 @@ _PATTERNS: Final[tuple[_Part, ...]] = (
     _Part(
         _NUMBER_RUN,
         f"(?<![0-9A-Z])(?<![0-9][-.])(?!{_DATE})(?:[A-Z](?=[0-9]))?[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}}"
+        # a letter closing the address (黄埔大道中3-23C): part of the number
+        "(?:[A-Z]$)?"
         f"(?![0-9A-Z]|[-.][0-9]|[{_NOT_A_DOOR_AFTER}]|[{_HAN}]{{1,2}}(?![{_HAN}])|{_LIST_GAP}[0-9A-Z])",
         _DIGITS,
         _NUMBER_OR_LETTER,

@@ -82,6 +82,7 @@ def test_parts(text: str, parts: list[tuple[str, str]]) -> None:
         ("文三路478", [("road", "文三路"), ("road_number", "478")]),
         ("延安路398", [("road", "延安路"), ("road_number", "398")]),
         ("解放路218-6", [("road", "解放路"), ("road_number", "218-6")]),
+        ("黄埔大道3-23C", [("road", "黄埔大道"), ("road_number", "3-23C")]),  # a letter closing the address
         ("机场路88-2-1", [("road", "机场路"), ("road_number", "88-2-1")]),
         ("永新街一巷6", [("road", "永新街"), ("second_road", "一巷"), ("road_number", "6")]),
         ("长平路88华星大楼", [("road", "长平路"), ("road_number", "88"), ("poi", "华星大楼")]),
