@@ -5,7 +5,8 @@ Usage (from the repository root)::
     python bench/accuracy.py [FILE] [--limit N] [--systems addrcheck,cpca,jionlp] [--json OUT]
 
 FILE defaults to ``../shared/data/ccks2021/dev.txt``. Prints Markdown tables: (a) admin value accuracy per
-level for each system, (b) exact-span precision/recall/F1 per component (addrcheck only: the peers give
+level for each system, and for addrcheck once the first candidate of each UNCONFIRMED_REGION is confirmed
+(what a user who accepts the suggestion gets), (b) exact-span precision/recall/F1 per component (addrcheck only: the peers give
 no spans), (c) per-address exact match of all admin levels. Metric definitions: ``bench/metrics.py`` and
 ``bench/README.md``. Exit code 0, or 2 on a usage error.
 """
@@ -103,7 +104,7 @@ def render(
     lines.append("")
     lines.append("(b) Exact-span precision / recall / F1 (gold label -> component)")
     lines.append("")
-    systems = list(tallies)
+    systems = [system for system in tallies if system in PREDICTORS]
     lines.append("| component | gold | " + " | ".join(systems) + " |")
     lines.append("|---|---|" + "---|" * len(systems))
     labels = {component: label for label, component in SPAN_COMPONENTS.items()}
@@ -118,6 +119,21 @@ def render(
                 cells.append("n/a")
         lines.append(f"| {component} | {labels[component]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+# addrcheck's admin values once the user confirms what UNCONFIRMED_REGION asks about (its first
+# candidate): a reading on weak evidence is not taken, only offered, and this row counts the offer.
+CONFIRMED = "addrcheck, first UNCONFIRMED_REGION candidate confirmed"
+
+
+def confirmed(prediction: Prediction) -> Prediction:
+    """``prediction`` with its admin values from the first candidate where addrcheck asked to confirm."""
+    result = prediction.extra.get("result")
+    if result is None or "UNCONFIRMED_REGION" not in result.reason_codes or not result.candidates:
+        return prediction
+    first = result.candidates[0]
+    admin = {level: getattr(first, level) for level in ADMIN_LEVELS}
+    return Prediction({**admin, **{k: v for k, v in prediction.admin.items() if v}}, prediction.spans)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tallies[system] = score_admin(golds, predictions)
         if system == "addrcheck":
             spans = score_spans(samples, predictions)
+            seconds[CONFIRMED] = seconds[system]
+            tallies[CONFIRMED] = score_admin(golds, [confirmed(p) for p in predictions])
     print(render(args.file, len(samples), tallies, spans, seconds))
     if args.json_out:
         document = {
