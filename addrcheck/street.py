@@ -332,20 +332,6 @@ def _longest_suffix(text: str, start: int, end: int, suffixes: _Suffixes) -> int
         ):
             return end - length
     return -1
-    last = text[end - 1]
-    if last not in suffixes.ends:
-        return -1
-    groups = suffixes.by_length
-    longest = len(groups)
-    for index in range(longest):
-        length = longest - index
-        if (
-            last in suffixes.last_chars[index]
-            and end - length >= start
-            and (length == 1 or text[end - length : end] in groups[index])
-        ):
-            return end - length
-    return -1
 
 
 def _longest_name_start(text: str, start: int, core_end: int) -> int:
