@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from addrcheck.cli.check import CHUNK_LINES, POOL_MIN_LINES
+
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
@@ -337,8 +339,11 @@ def test_ctrl_c_stops_a_pooled_run_and_its_workers(tmp_path: Any) -> None:
         )
     try:
         assert process.stdout is not None
-        process.stdout.readline()  # the pool is running
-        time.sleep(0.5)
+        # the pool is running once more lines are answered than the parent validates itself (the pool
+        # starts after POOL_MIN_LINES); a signal while its workers are being forked is another matter
+        for _ in range(POOL_MIN_LINES + 2 * CHUNK_LINES):
+            process.stdout.readline()
+        time.sleep(0.2)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         process.communicate(timeout=30)
         assert process.returncode == -signal.SIGINT

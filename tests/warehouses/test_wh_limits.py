@@ -211,7 +211,9 @@ def test_hostile_files_are_refused_quickly(
     spent = cpu_seconds() - started
     found = [(p.code, p.line, p.message) for p in caught.value.problems]  # type: ignore[attr-defined]
     assert expected in found
-    assert spent < 0.5, f"{spent:.2f} s of CPU"
+    # the project's bound for any one input (README: "about a second of CPU"); the comparison budget keeps
+    # the 150-rule file near 0.4 s on this machine, so a loaded one stays well inside it
+    assert spent < 1.0, f"{spent:.2f} s of CPU"
 
 
 def test_billion_laughs_is_the_documented_size() -> None:
