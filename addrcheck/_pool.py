@@ -49,6 +49,8 @@ def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs
     # Ctrl-C reaches the whole process group; only the parent acts on it (and shuts the pool down).
     # A worker interrupted mid-task leaves the pool broken, and shutting it down then can hang.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by start_pool while forking
     die_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)
@@ -65,9 +67,25 @@ def start_pool(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     gc.freeze()
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
         initargs=(os.getpid(), initializer, initargs),
     )
+    # The workers are forked at the first task. A Ctrl-C then, before a worker ignores SIGINT, killed it
+    # and broke the pool (exit 1 with a traceback instead of a clean stop): hold SIGINT back until every
+    # worker has started; one pressed meanwhile arrives in this process right after.
+    masked = hasattr(signal, "pthread_sigmask")
+    if masked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool.submit(_started).result()
+    finally:
+        if masked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return pool
+
+
+def _started() -> None:
+    """The first task: returns once a worker runs (start_pool waits for it)."""
