@@ -130,7 +130,10 @@ class VillageTable:
         exact: list[Village] = []
         same_class: list[Village] = []
         other_class: list[Village] = []
+        packed = self._packed
         for town in towns:
+            if stem not in packed.get(town, ""):
+                continue  # nothing of the name there: no township's villages split for nothing
             for village in self._by_stem(town).get(stem, ()):
                 if village.name == name or village.official_name == name:
                     exact.append(village)
