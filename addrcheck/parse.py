@@ -513,7 +513,10 @@ def _place_retired_town(
 
 def _infer_levels(gazetteer: Gazetteer, code: str, components: dict[str, Component]) -> None:
     """Fill the levels down to ``code`` that the text does not name, as inferred; a level named as another
-    unit (a township moved to the next county) becomes that unit, keeping where the text names it."""
+    unit (a township moved to the next county) becomes that unit, keeping where the text names it. An
+    empty ``code`` (a county read without one: 江干区, split between successors) fills nothing."""
+    if not code:
+        return
     for ancestor in gazetteer.chain(code):
         level = LEVELS[gazetteer.level_of[ancestor]]
         present = components.get(level)
