@@ -470,7 +470,12 @@ def _place_retired_town(
     start, end = admin.retired_town
     written = text[start:end]
     record = admin.retired
-    county = record.county if record is not None else (components["district"].code or "")
+    district = components.get("district")
+    county = record.county if record is not None else (district.code or "" if district is not None else "")
+    if record is None and not county:
+        # 城关镇 after a county the text leaves ambiguous (五华: 梅州's or 昆明's): its seat, of no county yet
+        components["town"] = Component(written, None, (start, end), Origin.EXPLICIT)
+        return
     if record is not None and record.successor:
         _infer_levels(gazetteer, gazetteer.parent_of[record.successor] or county, components)
         successor = gazetteer.name_of[record.successor]
@@ -506,7 +511,7 @@ def _place_retired_town(
             severity=Severity.WARNING,
             variant="unlisted" if record is not None else "seat",
             name=written,
-            county=components["district"].value if "district" in components else current,
+            county=district.value if district is not None else current,
         )
     )
 
