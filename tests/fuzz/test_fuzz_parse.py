@@ -90,3 +90,18 @@ def test_parse_and_validate_any_unicode(text: str) -> None:
 def test_regressions() -> None:
     for text in REGRESSIONS:
         _check(text)
+
+
+def test_every_retired_name_before_a_seat_town_or_a_road() -> None:
+    """The family of the crashes above, swept whole: each retired or moved name of the gazetteer (counties
+    and townships, about 5,000) before 城关镇 and before a road parses, validates and keeps the invariant."""
+    from addrcheck.gazetteer import get_gazetteer
+    from addrcheck.normalized import check_invariant
+
+    raw = get_gazetteer()._raw_names
+    retired = [name for name, readings in raw.items() if any(f":{k}" in readings for k in (2, 3, 4))]
+    assert len(retired) > 4000
+    for name in retired:
+        for text in (name + "城关镇", name + "人民路1号"):
+            assert check_invariant(addrcheck.parse(text)) == "", text
+            assert isinstance(addrcheck.validate(text).status, Status)
