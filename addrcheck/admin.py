@@ -20,6 +20,21 @@ Ties are never settled silently:
   another township of the chain's county (an area), a township the county no longer has or 城关镇
   (``retired_town``), and a district named by a generic word (新城区, 西区) after another city.
 
+Evidence before inference (``_evidence``): a chain is taken only when the text shows it is made of
+divisions — a name in full or with a division suffix, a parent and child next to each other, a province's
+or city's short name opening the address, or a short name standing apart (before a road, a separator, a
+number or another division). A short name run into a compound's, a firm's or a zone's name (东方明珠花园,
+长安小区, 衢江经济开发区: ``in_premises``, ``in_zones``) is only a guess: ``unconfirmed`` holds the
+readings to offer, and nothing is placed. Names that run on into another name are read but stay in the
+text (``in_names``: 杭州四季青面料市场, 永善县伍寨村).
+
+Contradiction needs evidence on both sides (``_find_conflicts``): a township the province lacks is
+unknown, not a contradiction (``unknown_towns``); a clipped or colloquial county, a township written
+shorter than its official name, or a city short of its first character asks to confirm (``misnamed``:
+南京市雨花区, 涡阳县马店镇, 津市河西区); the prefecture's seat before its county, a county-level zone beside
+a county of its city (颍州区阜阳合肥现代产业园区: the county is the district) and a short name alone in
+brackets are none. Two addresses in one field are ``second_address``.
+
 Townships retired since 2016 (NBS 2016-2022, gazetteer ``retired_towns``) are read after their county,
 after their city when one county of it had the name, or alone when one county did and nothing else
 bears the name: ``retired_town`` and ``retired`` say where and which; parse() places it (its successor
