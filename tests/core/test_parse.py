@@ -281,3 +281,72 @@ def test_text_over_the_parse_limit_is_not_parsed_and_nothing_is_lost() -> None:
     assert [note.code for note in result.notes] == [addrcheck.ReasonCode.TOO_LONG]
     assert result.components == {}
     assert [(item.text, item.span) for item in result.unresolved] == [(text, (0, len(text)))]
+
+
+def _tails() -> list[str]:
+    """Short texts that reach every branch of the road and township patterns: names of one to five
+    ideographs, then a direction, a suffix, its near misses, or the end."""
+    names = ["", "世", "世纪", "世纪东", "文三新村", "嘉陵江东风", "1", "A世纪", "世1纪", "\U00020000"]
+    suffixes = [
+        "",
+        "路",
+        "街",
+        "街道",
+        "大道",
+        "大街",
+        "大",
+        "巷",
+        "胡同",
+        "胡",
+        "镇",
+        "乡",
+        "村",
+        "社区",
+        "社",
+    ]
+    suffixes += ["东路", "中街道", "南大街", "西", "区", "号", "道", "同"]
+    return [
+        name + suffix + after for name in names for suffix in suffixes for after in ("", "道", "1号", "区")
+    ]
+
+
+def test_road_next_reads_like_the_pattern_it_replaces() -> None:
+    """admin._road_next reads a road's name by code point; it must agree with the regex it replaced."""
+    import re
+
+    from addrcheck.admin import _road_next
+
+    pattern = re.compile("([\u4e00-\u9fff]{1,4}?)[东西南北中]?(?:大道|大街|路|街(?!道)|巷|胡同)")
+    for tail in _tails():
+        for prefix in ("", "杭州"):
+            text = prefix + tail
+            match = pattern.match(text, len(prefix))
+            assert _road_next(text, len(prefix)) == (match is not None and len(match.group(1)) >= 2), text
+
+
+def test_division_next_reads_like_the_pattern_it_replaces() -> None:
+    """admin._division_next reads a township's or village's name by code point, like the regex it replaced."""
+    import re
+
+    from addrcheck.admin import _division_next
+
+    pattern = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
+    for tail in _tails():
+        for prefix in ("", "北仑"):
+            text = prefix + tail
+            assert _division_next(text, len(prefix)) == (pattern.match(text, len(prefix)) is not None), text
+
+
+def test_word_starts_by_code_point_agree_with_the_sets() -> None:
+    """admin._word_may_start tests a code point against a table built from the gazetteer's sets of first
+    characters; it must answer as ``text[at : at + 1] in starts`` does, also past the end."""
+    from addrcheck.admin import _PREMISES_START, _ZONE_START, _word_may_start
+    from addrcheck.gazetteer import get_gazetteer
+
+    gazetteer = get_gazetteer()
+    chars = [chr(code) for code in [*range(0x20, 0x7F), *range(0x4E00, 0xA000)]] + ["\U00020000"]
+    for flag, starts in ((_PREMISES_START, gazetteer.premises_starts), (_ZONE_START, gazetteer.zone_starts)):
+        assert starts
+        for char in chars:
+            assert _word_may_start("杭州" + char, 2, flag, starts, gazetteer) == (char in starts), char
+        assert not _word_may_start("杭州", 2, flag, starts, gazetteer)
