@@ -47,12 +47,9 @@ KIND_ALIAS: Final = _gazetteer.KIND_ALIAS
 KIND_HISTORICAL: Final = _gazetteer.KIND_HISTORICAL
 KIND_TRANSFER: Final = _gazetteer.KIND_TRANSFER
 
-# A place name followed by one of these is the name of a road, not a division (北京中路, 重庆路, 中山大道).
-_ROAD_AFTER: Final = re.compile(
-    r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])"
-)
-# The characters a _ROAD_AFTER match can start with: the pattern is tried only after one of them.
-_ROAD_AFTER_STARTS: Final = frozenset("东西南北中路街大巷胡道弄里0123456789一二三四五六七八九十")
+# A place name followed by a road's word is the name of a road, not a division (北京中路, 重庆路, 中山大道):
+# _road_after reads (?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|
+# [0-9一二三四五六七八九十]{1,2}[路街巷]) as the pattern would, by code point.
 # Division names read per address at most, in text order: real addresses name fewer than ten.
 MAX_MENTIONS: Final = 24
 # How many same-named townships a bare township name may stand for before it tells us nothing.
@@ -68,6 +65,7 @@ _SUFFIX_CHARS: Final = frozenset("省市区县旗州盟")
 _SUFFIX_STARTS: Final = frozenset(
     "街办镇乡新区县市旗地州盟"
 )  # first characters of every suffix in _SUFFIXES_AFTER
+_SUFFIX_START_TABLE: Final = char_table(_SUFFIX_STARTS)
 _ROAD_SUFFIX_STARTS: Final = frozenset("路街道巷弄胡")
 _DIRECTIONS: Final = frozenset("东西南北中")
 _NONE: Final = 0
@@ -86,8 +84,14 @@ _STREET_BEFORE: Final = re.compile(
     "(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)"
 )  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
-_NUMBERED_STARTS: Final = frozenset("东西南北一二三四五六七八九十0123456789")
-_NUMBERED_AREA: Final = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
+# _numbered_area reads it as [东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑) would, by code point.
+_NUMERAL_TABLE: Final = char_table("0123456789一二三四五六七八九十")
+_SIDE_TABLE: Final = char_table("东西南北")
+_AREA_END_TABLE: Final = char_table("区期村苑")
+_SHORT_ROAD_TABLE: Final = char_table("路街巷")
+_PASSAGE: Final = ord("弄")
+_ALLEY: Final = ord("里")
+_OFFICE: Final = ord("办")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
 # One character and a suffix is more often the rest of a road named after the place (余杭塘路, 嘉陵江东街).
 # Read as the pattern ([\u4e00-\u9fff]{1,4}?)[东西南北中]?(?:大道|大街|路|街(?!道)|巷|胡同) would, its group two
@@ -333,7 +337,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         result.too_many = len(found)
         found = found[: 2 * MAX_MENTIONS]
     for start, end, key in found:
-        if blocked is not None and any(blocked[start:end]):
+        if blocked is not None and any(blocked[i] for i in range(start, end)):
             continue
         readings = gazetteer.readings(key)
         if readings is None:
@@ -343,7 +347,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             key[-1] in _SUFFIX_CHARS and any(e.kind == KIND_HISTORICAL for e in readings.upper)
         )
         # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
-        if not written_in_full and text[end : end + 1] in _ROAD_AFTER_STARTS and _ROAD_AFTER.match(text, end):
+        if not written_in_full and _road_after(text, end):
             continue
         # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
@@ -358,9 +362,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
                 result.in_names.append((start, end))
                 if len(readings.codes) > 1 or readings.towns or any(e.level > CITY for e in readings.upper):
                     result.in_zones.append((start, end))
-            elif _premises_at(text, end, gazetteer) or (
-                text[end : end + 1] in _NUMBERED_STARTS and _NUMBERED_AREA.match(text, end)
-            ):
+            elif _premises_at(text, end, gazetteer) or (_numbered_area(text, end)):
                 # 朝晖八区, 柳青二区: a numbered part of a compound named after the place. Such a name is read
                 # only where its parent is written right before it (杭州萧山机场), and stays in the name.
                 result.in_names.append((start, end))
@@ -540,6 +542,48 @@ def _road_suffix_at(text: str, i: int) -> bool:
         following = _next_code(text, i + 1)
         return following in (_WAY, _STREET)
     return code == _HU and _next_code(text, i + 1) == _TONG
+
+
+def _in_table(table: bytes, text: str, i: int) -> bool:
+    code = _next_code(text, i)
+    return 0 <= code < 0x10000 and table[code] == 1
+
+
+def _road_after(text: str, at: int) -> bool:
+    """Whether a road's word starts at ``at``: 路, 街 (not 街道), 大道, 大街, 巷, 胡同, 道 (not 道办), 弄 or 里 and a
+    digit, after an optional direction; or one or two numerals and 路, 街 or 巷 (北京中路, 中山大道, 人民2路)."""
+    if _direction_at(text, at) and _road_word_at(text, at + 1):
+        return True
+    if _road_word_at(text, at):
+        return True
+    if not _in_table(_NUMERAL_TABLE, text, at):
+        return False
+    if _in_table(_NUMERAL_TABLE, text, at + 1) and _in_table(_SHORT_ROAD_TABLE, text, at + 2):
+        return True
+    return _in_table(_SHORT_ROAD_TABLE, text, at + 1)
+
+
+def _road_word_at(text: str, i: int) -> bool:
+    """_road_suffix_at's words, and 道 (not 道办), 弄, 里 and an ASCII digit."""
+    if _road_suffix_at(text, i):
+        return True
+    code = _next_code(text, i)
+    if code == _WAY:
+        return _next_code(text, i + 1) != _OFFICE
+    if code == _ALLEY:
+        return 0x30 <= _next_code(text, i + 1) <= 0x39
+    return code == _PASSAGE
+
+
+def _numbered_area(text: str, at: int) -> bool:
+    """Whether a numbered part of a compound starts at ``at``: an optional 东, 西, 南 or 北, one to three
+    numerals, and 区, 期, 村 or 苑 (八区, 二期, 东二区)."""
+    if _in_table(_SIDE_TABLE, text, at):
+        at += 1  # a side is never a numeral: without it no match could start here
+    count = 0
+    while count < 4 and _in_table(_NUMERAL_TABLE, text, at + count):
+        count += 1
+    return 1 <= count <= 3 and _in_table(_AREA_END_TABLE, text, at + count)
 
 
 def _division_next(text: str, at: int) -> bool:
@@ -893,7 +937,7 @@ def _suffixed(
                     parent = gazetteer.parent_of[entry.code]
                     if entry.kind == KIND_FULL and parent is not None and gazetteer.level_of[parent] == CITY:
                         found.append((start, end, entry, len(township.towns), False, True))
-        if text[end : end + 1] not in _SUFFIX_STARTS:
+        if not _in_table(_SUFFIX_START_TABLE, text, end):  # text[end : end + 1] not in _SUFFIX_STARTS
             continue
         # The suffix written after the name, by level group, and the name with it (the same for every reading).
         lengths = [_suffix_after(group, text, end) for group in range(3)]
@@ -1077,7 +1121,10 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
                 top, parent = candidate, j
         best.append(top)
         back.append(parent)
-    top_score = max(best)
+    top_score = best[0]  # max(best), without the call
+    for score in best:
+        if score > top_score:
+            top_score = score
     if top_score <= 0:
         return []
     chains = []

@@ -192,17 +192,54 @@ def test_placeholder_rows_name_nothing(text: str) -> None:
     assert result.unresolved == ()
 
 
-def test_road_after_quick_check_covers_the_pattern() -> None:
-    """admin.py tries the road-after pattern only where the next character can start it."""
-    from addrcheck.admin import _ROAD_AFTER, _ROAD_AFTER_STARTS
+def test_road_after_reads_like_the_pattern_it_replaces() -> None:
+    """admin._road_after reads a road's word by code point; it must agree with the regex it replaced."""
+    import re
 
-    endings = ["", "路", "1路", "路街道", "街", "道", "巷", "同"]
-    starts = {
-        chr(code)
-        for code in [*range(0x20, 0x7F), *range(0x4E00, 0xA000)]
-        if any(_ROAD_AFTER.match(chr(code) + ending) for ending in endings)
-    }
-    assert starts <= _ROAD_AFTER_STARTS
+    from addrcheck.admin import _road_after
+
+    pattern = re.compile(
+        r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])"
+    )
+    firsts = ["", "东", "中", "1", "二", "12", "一二", "123", "x", "\U00020000"]
+    words = [
+        "",
+        "路",
+        "街",
+        "道",
+        "大",
+        "大道",
+        "大街",
+        "巷",
+        "胡",
+        "胡同",
+        "弄",
+        "里",
+        "同",
+        "办",
+        "1",
+        "a",
+        "十",
+    ]
+    for first in firsts:
+        for word in words:
+            for after in ("", "道", "办", "7", "路", "号"):
+                text = "北京" + first + word + after
+                assert _road_after(text, 2) == (pattern.match(text, 2) is not None), text
+
+
+def test_numbered_area_reads_like_the_pattern_it_replaces() -> None:
+    """admin._numbered_area reads 八区, 二期, 东二区 by code point, as the regex it replaced did."""
+    import re
+
+    from addrcheck.admin import _numbered_area
+
+    pattern = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
+    for side in ("", "东", "北", "中", "东西"):
+        for numeral in ("", "八", "12", "一二三", "1234", "十a"):
+            for end in ("", "区", "期", "村", "苑", "号", "\U00020000"):
+                text = "朝晖" + side + numeral + end
+                assert _numbered_area(text, 2) == (pattern.match(text, 2) is not None), text
 
 
 def test_suffix_after_matches_like_the_alternation_it_replaces() -> None:
