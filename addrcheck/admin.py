@@ -111,6 +111,8 @@ _VILLAGE_CHAR: Final = ord("村")
 _SOCIETY_CHAR: Final = ord("社")
 _AREA_CHAR: Final = ord("区")
 _DIRECTION_TABLE: Final = char_table("东西南北中")
+_RESIDENTS_CHAR: Final = ord("居")
+_GACHA_CHAR: Final = ord("嘎")
 _PLACEHOLDERS: Final = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES: Final = ("街道", "镇", "乡")
 # Districts named by a word any town uses for a part of itself.
@@ -396,7 +398,8 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     mentions = outer
 
     nodes = _nodes(mentions, present) + _suffixed_nodes(suffixed, present, gazetteer)
-    nodes.sort(key=lambda n: (n.end, n.start))
+    if not _in_order_of_end(nodes):  # usually they are: no key tuples, no sort call
+        nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
         _retired_town_alone(result, mentions, gazetteer)
         return result
@@ -443,6 +446,15 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     result.repeats = _next_to_the_divisions(result, text, gaps)
     result.second_address = _second_address(result, text, mentions, gaps)
     return result
+
+
+def _in_order_of_end(nodes: list[Node]) -> bool:
+    """Whether ``nodes`` are already sorted by (end, start): a stable sort would then leave them as they are."""
+    for i in range(1, len(nodes)):
+        previous, node = nodes[i - 1], nodes[i]
+        if node.end < previous.end or (node.end == previous.end and node.start < previous.start):
+            return False
+    return True
 
 
 def _second_address(
@@ -709,6 +721,19 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     return _WEAK
 
 
+def _village_word_at(text: str, at: int) -> bool:
+    """``text.startswith(_VILLAGE_WORDS, at)`` by code point: compiled, that call goes through the generic
+    method protocol, for nearly every chain."""
+    code = _next_code(text, at)
+    if code == _VILLAGE_CHAR:
+        return True
+    if code == _SOCIETY_CHAR:
+        return _next_code(text, at + 1) == _AREA_CHAR
+    if code in (_RESIDENTS_CHAR, _GACHA_CHAR):
+        return any(text[at : at + len(word)] == word for word in _VILLAGE_WORDS)
+    return False
+
+
 def _last_ending(chain: list[Node]) -> Node:
     """``max(chain, key=lambda node: node.end)``: the first node that ends last, without a closure."""
     last = chain[0]
@@ -722,7 +747,7 @@ def _stands_apart(text: str, at: int) -> bool:
     """Whether the text at ``at`` starts a new part: the end, a separator, a number, a road's or a township's
     or village's name; not the rest of a word (杭州四季青面料市场: 四季青 runs into the market's name), nor a
     village's or community's word (永善县伍寨村: 伍寨村 is a village named after its township)."""
-    if text.startswith(_VILLAGE_WORDS, at):
+    if _village_word_at(text, at):
         return False
     return (
         at >= len(text)
@@ -840,19 +865,24 @@ def _drop_repeats(
         for i in range(start, end):
             covered[i] = True
     kept: list[Mention] = []
-    # The last copy of each name, kept or repeated: a run of copies is checked link by link, not each
-    # against the first (linear in the run, not quadratic).
-    last_copy: dict[str, Mention] = {}
+    # The ends and readings of the kept mentions, beside them: compiled, reading a field of a mention in
+    # a list unboxes the whole tuple, and storing one boxes it again.
+    kept_ends: list[int] = []
+    kept_readings: list[NameReadings] = []
+    # Where the last copy of each name ends, kept or repeated: a run of copies is checked link by link, not
+    # each against the first (linear in the run, not quadratic).
+    last_copy: dict[str, int] = {}
     for mention in mentions:
         start, end, key, readings = mention
-        nearest = None
-        same = last_copy.get(key)
-        if same is not None and same[1] > start:
-            same = None
-        for previous in kept:
-            if previous[1] <= start and (nearest is None or previous[1] > nearest[1]):
-                nearest = previous
-        last_copy[key] = mention
+        same = last_copy.get(key, -1)  # the end of the copy before, -1 for none
+        if same > start:
+            same = -1
+        # The nearest kept mention before this one: the first of those that end last.
+        nearest = -1
+        for k in range(len(kept_ends)):
+            if kept_ends[k] <= start and (nearest < 0 or kept_ends[k] > kept_ends[nearest]):
+                nearest = k
+        last_copy[key] = end
         # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
         # ...unless it carries a township suffix (余杭区余杭镇: 余杭镇 is the township 余杭街道).
         town_next = bool(readings.towns) and _suffix_after(0, text, end) > 0
@@ -860,19 +890,19 @@ def _drop_repeats(
         # A township pasted twice in a row (城关镇城关镇: only separators between) is a repeat as well.
         repeat = (
             not town_next
-            and same is not None
-            and (bool(readings.upper) or all(free[i] for i in range(same[1], start)))
-            and all(covered[i] for i in range(same[1], start))
+            and same >= 0
+            and (bool(readings.upper) or all(free[i] for i in range(same, start)))
+            and all(covered[i] for i in range(same, start))
         )
         if (
             not repeat
             and not town_next
-            and nearest is not None
-            and all(free[i] for i in range(nearest[1], start))
+            and nearest >= 0
+            and all(free[i] for i in range(kept_ends[nearest], start))
         ):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
             # 宝安区深圳: the parent restated after its child is a repeat as well.
-            named = nearest[3].named_scope
+            named = kept_readings[nearest].named_scope
             repeat = (
                 bool(named)
                 and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS)
@@ -884,6 +914,8 @@ def _drop_repeats(
                 free[i] = True
             continue
         kept.append(mention)
+        kept_ends.append(end)
+        kept_readings.append(readings)
     return kept
 
 
@@ -911,9 +943,7 @@ def _suffixed(
         # A township written with the suffix it had before (萧山区新街镇: 新街街道 since 2004): read the name
         # with each other township suffix too, where its county or city is named (never bare: 城西街道 alone
         # must not turn into the 城西镇s of the country).
-        own_suffix = ""
-        if key.endswith(_TOWN_SUFFIXES):
-            own_suffix = "街道" if key.endswith("街道") else key[-1]
+        own_suffix = _town_suffix_of(key)
         if own_suffix and len(key) - len(own_suffix) >= 2:
             stem = key[: -len(own_suffix)]
             for other in _TOWN_SUFFIXES:
@@ -968,6 +998,15 @@ def _suffixed(
                     continue
                 found.append((start, end + length, entry, len(readings.towns), True, False))
     return found
+
+
+def _town_suffix_of(key: str) -> str:
+    """The township suffix ``key`` ends with (街道, 镇 or 乡), or "": by its last code point first, since
+    ``str.endswith`` with a tuple is a generic method call compiled."""
+    last = ord(key[-1])
+    if last in (_TOWN_CHAR, _TOWNSHIP_CHAR):
+        return key[-1]
+    return "街道" if last == _WAY and key.endswith("街道") else ""
 
 
 def _add_suffixed(
@@ -1299,7 +1338,7 @@ def _find_conflicts(
             own_short.append((start, end))
     # Short names of the chain's own units are repeats too when they run on from another repeat
     # (宝安区深圳宝安区: 深圳), but not when only the chain is next to them (杭州市西湖区杭州大厦 is a POI).
-    runs = [*result.repeats, *((n.start, n.end) for n in result.conflicts)]
+    runs = [*result.repeats, *[(n.start, n.end) for n in result.conflicts]]  # a list: no generator object
     grew = True
     while grew:
         grew = False
@@ -1309,7 +1348,7 @@ def _find_conflicts(
                 runs.append(span)
                 own_short.remove(span)
                 grew = True
-    taken = [*used, *result.repeats, *((n.start, n.end) for n in result.conflicts)]
+    taken = [*used, *result.repeats, *[(n.start, n.end) for n in result.conflicts]]
     # A township the chain's county no longer has (个旧市城区街道, retired 2021), or 城关镇, what a county's
     # seat is called whatever its name (桃江县城关镇), is no contradiction: _retired_town reads it.
     parent = _township_parent(chain[-1], gazetteer)

@@ -387,3 +387,34 @@ def test_word_starts_by_code_point_agree_with_the_sets() -> None:
         for char in chars:
             assert _word_may_start("杭州" + char, 2, flag, starts, gazetteer) == (char in starts), char
         assert not _word_may_start("杭州", 2, flag, starts, gazetteer)
+
+
+def test_village_word_by_code_point_agrees_with_startswith() -> None:
+    """admin._village_word_at reads 村, 社区, 居委会 and 嘎查 by code point, as ``str.startswith`` did."""
+    from addrcheck.admin import _VILLAGE_WORDS, _village_word_at
+
+    for tail in ("", "村", "社", "社区", "居", "居委", "居委会", "嘎", "嘎查", "区", "街道", "\U00020000"):
+        text = "伍寨" + tail
+        for at in (2, 3, len(text)):
+            assert _village_word_at(text, at) == text.startswith(_VILLAGE_WORDS, at), (text, at)
+
+
+def test_town_suffix_of_agrees_with_endswith() -> None:
+    """admin._town_suffix_of finds 街道, 镇 or 乡 at a name's end by code point, as ``endswith`` did."""
+    from addrcheck.admin import _TOWN_SUFFIXES, _town_suffix_of
+
+    for key in (
+        "新街镇",
+        "城西街道",
+        "柳池乡",
+        "余杭",
+        "大道",
+        "街道",
+        "镇",
+        "乡镇",
+        "镇乡",
+        "西湖区",
+        "\U00020000",
+    ):
+        expected = ("街道" if key.endswith("街道") else key[-1]) if key.endswith(_TOWN_SUFFIXES) else ""
+        assert _town_suffix_of(key) == expected, key
