@@ -295,12 +295,12 @@ class _Gaps:
     __slots__ = ("_cumulative",)
 
     def __init__(self, free: list[bool]) -> None:
-        cumulative = [0]
+        cumulative = [0] * (len(free) + 1)
         total = 0
-        for is_free in free:
-            if not is_free:
+        for i in range(len(free)):
+            if not free[i]:
                 total += 1
-            cumulative.append(total)
+            cumulative[i + 1] = total
         self._cumulative = cumulative
 
     def between(self, start: int, end: int) -> int:
@@ -691,7 +691,8 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
         node.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER) and text[node.end - 1] not in _SUFFIX_CHARS
         for node in chain
     )
-    for node, named in zip(chain, in_premises, strict=True):
+    for i in range(len(chain)):  # zip(chain, in_premises): compiled, zip(strict=True) is a generic call
+        node, named = chain[i], in_premises[i]
         if named or (node.start, node.end) in result.in_zones:
             continue
         if (node.start, node.end) in result.in_names:
@@ -702,10 +703,10 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
             node.entry.kind not in (KIND_HISTORICAL, KIND_TRANSFER) or text[node.end - 1] in _SUFFIX_CHARS
         ):
             return _STRONG
-    for previous, node in pairwise(chain):
-        if gaps.between(previous.end, node.start) == 0:
+    for i in range(1, len(chain)):  # pairwise(chain), without the iterator object
+        if gaps.between(chain[i - 1].end, chain[i].start) == 0:
             return _STRONG
-    if all(in_premises):
+    if all(named for named in in_premises):
         return _NONE  # 长安小区
     if bare_old:
         return _WEAK
