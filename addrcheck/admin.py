@@ -47,78 +47,108 @@ import re
 from itertools import pairwise
 from typing import Final
 
-from addrcheck.gazetteer import (
-    CITY,
-    DISTRICT,
-    KIND_ALIAS,
-    KIND_FULL,
-    KIND_HISTORICAL,
-    KIND_TRANSFER,
-    PROVINCE,
-    TOWN,
-    Gazetteer,
-    NameEntry,
-    NameReadings,
-    RetiredTown,
-)
-from addrcheck.text import SEPARATORS
+from addrcheck import gazetteer as _gazetteer
+from addrcheck.gazetteer import Gazetteer, NameEntry, NameReadings, RetiredTown
+from addrcheck.text import char_table, separator_at
 
-# A place name followed by one of these is the name of a road, not a division (北京中路, 重庆路, 中山大道).
-_ROAD_AFTER = re.compile(
-    r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])"
-)
-# The characters a _ROAD_AFTER match can start with: the pattern is tried only after one of them.
-_ROAD_AFTER_STARTS = frozenset("东西南北中路街大巷胡道弄里0123456789一二三四五六七八九十")
+# Compiled, a name imported from another module is a lookup in this module's globals at every use; a
+# Final copy is read directly (gazetteer.py does not mark its constants Final).
+PROVINCE: Final = _gazetteer.PROVINCE
+CITY: Final = _gazetteer.CITY
+DISTRICT: Final = _gazetteer.DISTRICT
+TOWN: Final = _gazetteer.TOWN
+KIND_FULL: Final = _gazetteer.KIND_FULL
+KIND_ALIAS: Final = _gazetteer.KIND_ALIAS
+KIND_HISTORICAL: Final = _gazetteer.KIND_HISTORICAL
+KIND_TRANSFER: Final = _gazetteer.KIND_TRANSFER
+
+# A place name followed by a road's word is the name of a road, not a division (北京中路, 重庆路, 中山大道):
+# _road_after reads (?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|
+# [0-9一二三四五六七八九十]{1,2}[路街巷]) as the pattern would, by code point.
 # Division names read per address at most, in text order: real addresses name fewer than ten.
-MAX_MENTIONS = 24
+MAX_MENTIONS: Final = 24
 # How many same-named townships a bare township name may stand for before it tells us nothing.
-_MAX_TOWN_READINGS = 4
+_MAX_TOWN_READINGS: Final = 4
 # A full name far from its parent still joins the chain (杭州电子科技大学...临安青山湖街道: the POI between
 # them costs at most this much); short names never do.
-_MAX_GAP_PENALTY = 3.0
-_EPSILON = 1e-9
+_MAX_GAP_PENALTY: Final = 3.0
+_EPSILON: Final = 1e-9
 # Of two townships of one county written in a row, the second wins a tie (观澜街道福城办事处: 福城街道).
-_LATER_TOWNSHIP_BONUS = 0.1
-_NO_SCORE = float("-inf")
-_SUFFIX_CHARS = frozenset("省市区县旗州盟")
-_SUFFIX_STARTS = frozenset("街办镇乡新区县市旗地州盟")  # first characters of every suffix in _SUFFIXES_AFTER
-_ROAD_SUFFIX_STARTS = frozenset("路街道巷弄胡")
-_DIRECTIONS = frozenset("东西南北中")
-_NONE, _WEAK, _STRONG = 0, 1, 2
-# A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡).
-_DIVISION_NEXT_ENDS = frozenset("街镇乡村社")
-_VILLAGE_WORDS = ("村", "社区", "居委会", "嘎查")
+_LATER_TOWNSHIP_BONUS: Final = 0.1
+_NO_SCORE: Final = float("-inf")
+_SUFFIX_CHARS: Final = frozenset("省市区县旗州盟")
+_SUFFIX_STARTS: Final = frozenset(
+    "街办镇乡新区县市旗地州盟"
+)  # first characters of every suffix in _SUFFIXES_AFTER
+_SUFFIX_START_TABLE: Final = char_table(_SUFFIX_STARTS)
+_ROAD_SUFFIX_STARTS: Final = frozenset("路街道巷弄胡")
+_DIRECTIONS: Final = frozenset("东西南北中")
+_NONE: Final = 0
+_WEAK: Final = 1
+_STRONG: Final = 2
+_VILLAGE_WORDS: Final = ("村", "社区", "居委会", "嘎查")
 # Separators that end one part of a field and start another (a second address, a list), unlike the spaces
 # and commas inside one address.
 ADDRESS_BREAKS: Final = frozenset("/；;|、")
-_DIVISION_NEXT = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
+# A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡): _division_next
+# reads it as [\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区) would, by code point.
 # What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
-_ADDRESS_LABEL = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
+_ADDRESS_LABEL: Final = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
 # Street text before the divisions: a road or a door number (中兴路宁波市公安局).
-_STREET_BEFORE = re.compile(
+_STREET_BEFORE: Final = re.compile(
     "(?:路|街(?!道)|大道|巷|弄|号|幢|栋|楼|室|层)"
 )  # evidence that a chain is made of divisions (_evidence)
 # A numbered part of a compound (八区, 二期, 东二区) right after a place's short name: the compound's name.
-_NUMBERED_STARTS = frozenset("东西南北一二三四五六七八九十0123456789")
-_NUMBERED_AREA = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
+# _numbered_area reads it as [东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑) would, by code point.
+_NUMERAL_TABLE: Final = char_table("0123456789一二三四五六七八九十")
+_SIDE_TABLE: Final = char_table("东西南北")
+_AREA_END_TABLE: Final = char_table("区期村苑")
+_SHORT_ROAD_TABLE: Final = char_table("路街巷")
+_PASSAGE: Final = ord("弄")
+_ALLEY: Final = ord("里")
+_OFFICE: Final = ord("办")
 # A road name right after a bare short name: 嘉善世纪大道, 杭州文三路 (the name stands apart from a POI).
 # One character and a suffix is more often the rest of a road named after the place (余杭塘路, 嘉陵江东街).
-_ROAD_NEXT = re.compile("([\u4e00-\u9fff]{1,4}?)[东西南北中]?(?:大道|大街|路|街(?!道)|巷|胡同)")
-_SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
-_PLACEHOLDERS = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
-_TOWN_SUFFIXES = ("街道", "镇", "乡")
+# Read as the pattern ([\u4e00-\u9fff]{1,4}?)[东西南北中]?(?:大道|大街|路|街(?!道)|巷|胡同) would, its group two
+# characters or more, by code point (_road_next): compiled, a regex call costs more than the whole test.
+_IDEOGRAPHS_FROM: Final = 0x4E00
+_IDEOGRAPHS_TO: Final = 0x9FFF
+_ROAD: Final = ord("路")
+_STREET: Final = ord("街")
+_LANE: Final = ord("巷")
+_BIG: Final = ord("大")
+_HU: Final = ord("胡")
+_WAY: Final = ord("道")
+_TONG: Final = ord("同")
+_TOWN_CHAR: Final = ord("镇")
+_TOWNSHIP_CHAR: Final = ord("乡")
+_VILLAGE_CHAR: Final = ord("村")
+_SOCIETY_CHAR: Final = ord("社")
+_AREA_CHAR: Final = ord("区")
+_DIRECTION_TABLE: Final = char_table("东西南北中")
+_RESIDENTS_CHAR: Final = ord("居")
+_GACHA_CHAR: Final = ord("嘎")
+_PLACEHOLDERS: Final = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
+_TOWN_SUFFIXES: Final = ("街道", "镇", "乡")
 # Districts named by a word any town uses for a part of itself.
-_ZONE_ENDINGS = ("新区", "开发区", "园区", "工业区", "管理区", "实验区", "示范区")
-_GENERIC_DISTRICT_NAMES = frozenset(
+_ZONE_ENDINGS: Final = ("新区", "开发区", "园区", "工业区", "管理区", "实验区", "示范区")
+_GENERIC_DISTRICT_NAMES: Final = frozenset(
     {"城区", "新城区", "新城", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
 )
 # What people call a county's seat town, whatever its official name.
-_SEAT_NAMES = frozenset({"城关镇", "城关街道", "城关乡"})
-_TOWN_ENDINGS = ("街道", "镇", "乡", "地区", "苏木", "办事处")  # the words that make a name a township's
-_DIVISION_ENDINGS = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
+_SEAT_NAMES: Final = frozenset({"城关镇", "城关街道", "城关乡"})
+_TOWN_ENDINGS: Final = (
+    "街道",
+    "镇",
+    "乡",
+    "地区",
+    "苏木",
+    "办事处",
+)  # the words that make a name a township's
+_DIVISION_ENDINGS: Final = ("街道", "镇", "乡", "省", "市", "区", "县", "旗")  # not 州: 杭州 is a short name
 # Suffixes a short name may carry in place of its official one (余杭镇 for 余杭街道, 余杭县 for 余杭区), by
 # level group (0 township, 1 county, 2 city and up); longest first where one starts another.
-_SUFFIXES_AFTER: tuple[tuple[tuple[str, str], ...], ...] = tuple(
+_SUFFIXES_AFTER: Final[tuple[tuple[tuple[str, str], ...], ...]] = tuple(
     tuple((suffix[0], suffix) for suffix in group)
     for group in (
         ("街道办事处", "街道", "办事处", "镇", "乡"),
@@ -126,6 +156,8 @@ _SUFFIXES_AFTER: tuple[tuple[tuple[str, str], ...], ...] = tuple(
         ("地区", "市", "州", "盟"),
     )
 )
+# The first characters of each group's suffixes, by code point (_suffix_after).
+_SUFFIX_FIRST: Final = tuple(char_table(start for start, _ in group) for group in _SUFFIXES_AFTER)
 
 
 class Node:
@@ -227,17 +259,35 @@ class AdminMatch:
 
     @property
     def end(self) -> int:
-        return max(n.end for n in self.chain) if self.chain else 0
+        # Loops, not max() over a generator: compiled, those build a generator object and call a builtin.
+        end = 0
+        for node in self.chain:
+            if node.end > end:
+                end = node.end
+        return end
 
     @property
     def start(self) -> int:
-        return min(n.start for n in self.chain) if self.chain else 0
+        chain = self.chain
+        if not chain:
+            return 0
+        start = chain[0].start
+        for node in chain:
+            if node.start < start:
+                start = node.start
+        return start
 
 
 def _suffix_after(group: int, text: str, end: int) -> int:
     """The length of the ``group`` suffix written at ``end`` (0: none). A few string comparisons: a regex
     call costs more than the whole test, and it runs for most mentions."""
-    first = text[end : end + 1]
+    # Most names are followed by no suffix at all: their next code point says so (no string is made).
+    if end >= len(text):
+        return 0
+    code = ord(text[end])
+    if code >= 0x10000 or not _SUFFIX_FIRST[group][code]:
+        return 0
+    first = text[end]
     for start, suffix in _SUFFIXES_AFTER[group]:
         if start == first and (len(suffix) == 1 or text[end : end + len(suffix)] == suffix):
             return len(suffix)
@@ -260,12 +310,12 @@ class _Gaps:
     __slots__ = ("_cumulative",)
 
     def __init__(self, free: list[bool]) -> None:
-        cumulative = [0]
+        cumulative = [0] * (len(free) + 1)
         total = 0
-        for is_free in free:
-            if not is_free:
+        for i in range(len(free)):
+            if not free[i]:
                 total += 1
-            cumulative.append(total)
+            cumulative[i + 1] = total
         self._cumulative = cumulative
 
     def between(self, start: int, end: int) -> int:
@@ -283,8 +333,9 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     """Find the division chain in folded ``text``; ``blocked[i]`` marks characters already claimed."""
     result = AdminMatch()
     free = [False] * len(text)
-    for separator in _SEPARATOR_RUN.finditer(text):  # few per address: cheaper than testing every character
-        free[separator.start() : separator.end()] = [True] * (separator.end() - separator.start())
+    for i in range(len(text)):  # by code point: compiled, cheaper than one regex call
+        if separator_at(text, i):
+            free[i] = True
     if "辖" in text:
         # NBS placeholders pasted from drop-down lists (惠州市-市辖区-惠东) name nothing: free gaps.
         for placeholder in _PLACEHOLDERS:
@@ -303,7 +354,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         result.too_many = len(found)
         found = found[: 2 * MAX_MENTIONS]
     for start, end, key in found:
-        if blocked is not None and any(blocked[start:end]):
+        if blocked is not None and any(blocked[i] for i in range(start, end)):
             continue
         readings = gazetteer.readings(key)
         if readings is None:
@@ -313,7 +364,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             key[-1] in _SUFFIX_CHARS and any(e.kind == KIND_HISTORICAL for e in readings.upper)
         )
         # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
-        if not written_in_full and text[end : end + 1] in _ROAD_AFTER_STARTS and _ROAD_AFTER.match(text, end):
+        if not written_in_full and _road_after(text, end):
             continue
         # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
@@ -328,9 +379,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
                 result.in_names.append((start, end))
                 if len(readings.codes) > 1 or readings.towns or any(e.level > CITY for e in readings.upper):
                     result.in_zones.append((start, end))
-            elif _premises_at(text, end, gazetteer) or (
-                text[end : end + 1] in _NUMBERED_STARTS and _NUMBERED_AREA.match(text, end)
-            ):
+            elif _premises_at(text, end, gazetteer) or (_numbered_area(text, end)):
                 # 朝晖八区, 柳青二区: a numbered part of a compound named after the place. Such a name is read
                 # only where its parent is written right before it (杭州萧山机场), and stays in the name.
                 result.in_names.append((start, end))
@@ -364,7 +413,8 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     mentions = outer
 
     nodes = _nodes(mentions, present) + _suffixed_nodes(suffixed, present, gazetteer)
-    nodes.sort(key=lambda n: (n.end, n.start))
+    if not _in_order_of_end(nodes):  # usually they are: no key tuples, no sort call
+        nodes.sort(key=lambda n: (n.end, n.start))
     if not nodes:
         _retired_town_alone(result, mentions, gazetteer)
         return result
@@ -391,8 +441,9 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             result.conflicts.extend(n for n in chain if (n.start, n.end) not in spans)
     # A repeat after the chain may be a word inside a name (杭州市...杭州大厦): only full names count there,
     # and _find_conflicts adds those.
+    chain_end = result.end
     result.repeats = [
-        r for r in result.repeats if r[1] <= result.end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
+        r for r in result.repeats if r[1] <= chain_end or text[r[0] : r[1]].endswith(_DIVISION_ENDINGS)
     ]
     _leading_town(result, mentions, gaps, gazetteer)
     _zone_after_city(result, text, gazetteer)
@@ -412,6 +463,15 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     return result
 
 
+def _in_order_of_end(nodes: list[Node]) -> bool:
+    """Whether ``nodes`` are already sorted by (end, start): a stable sort would then leave them as they are."""
+    for i in range(1, len(nodes)):
+        previous, node = nodes[i - 1], nodes[i]
+        if node.end < previous.end or (node.end == previous.end and node.start < previous.start):
+            return False
+    return True
+
+
 def _second_address(
     result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps
 ) -> tuple[int, int] | None:
@@ -419,7 +479,7 @@ def _second_address(
     or a space), a province or city with a division or a road right after it (…22楼；广东省佛山市…, 工厂地址:
     杭州余杭…, 、福州市五一路…). A lone name further on is part of another name (…100号金华市第一人民医院)."""
     chain = result.chain
-    if _SEPARATOR_RUN.search(text) is None:
+    if not _has_separator(text, 0, len(text)):
         return None  # no separator at all: one address (most of them)
     # Within the chain: a province or city taken up again after street text and a separator (上海市浦东新区
     # …25层；上海市闵行区…: the chain ran on into the second address).
@@ -428,10 +488,10 @@ def _second_address(
             node.entry.level <= CITY
             and node.start > previous.end
             and gaps.between(previous.end, node.start)
-            and any(text[i] in SEPARATORS for i in range(previous.end, node.start))
+            and _has_separator(text, previous.end, node.start)
         ):
             return (node.start, node.end)
-    first = min(node.start for node in chain)
+    first = result.start
     spans = [(node.start, node.end) for node in chain]
     for start, end, key, readings in mentions:
         if _overlaps(start, end, spans) or not any(e.level <= CITY for e in readings.upper):
@@ -440,7 +500,7 @@ def _second_address(
             between = (end, first)
         else:
             between = (max((e for _, e in spans if e <= start), default=first), start)
-        if gaps.between(*between) == 0 or not any(text[i] in SEPARATORS for i in range(*between)):
+        if gaps.between(between[0], between[1]) == 0 or not _has_separator(text, between[0], between[1]):
             continue
         official = readings.has_full and key.endswith(_DIVISION_ENDINGS)
         # Short names start one only after a label (工厂地址:杭州余杭…); elsewhere they are a firm's name
@@ -450,6 +510,11 @@ def _second_address(
         if any(m[0] == end for m in mentions) or (official and _road_next(text, end)):
             return (start, end)
     return None
+
+
+def _has_separator(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a separator (``any(text[i] in SEPARATORS ...)``, by code point)."""
+    return any(separator_at(text, i) for i in range(start, end))
 
 
 def _skipped_levels(chain: list[Node], gazetteer: Gazetteer) -> int:
@@ -467,16 +532,136 @@ def _skipped_levels(chain: list[Node], gazetteer: Gazetteer) -> int:
 
 def _road_next(text: str, at: int) -> bool:
     """Whether a road's name of two characters or more starts at ``at`` (嘉善世纪大道; not 嘉陵江东街)."""
-    # The pattern is tried only where a road's suffix lies within reach (a regex call costs more than this).
-    if not any(char in _ROAD_SUFFIX_STARTS or char == "大" for char in text[at + 2 : at + 8]):
+    # The shortest run of one to four ideographs a road's suffix follows (a direction between allowed).
+    size = len(text)
+    for length in range(1, 5):
+        if at + length > size or not _ideograph_at(text, at + length - 1):
+            return False
+        after = at + length
+        if _road_suffix_at(text, after) or (_direction_at(text, after) and _road_suffix_at(text, after + 1)):
+            return length >= 2
+    return False
+
+
+def _ideograph_at(text: str, i: int) -> bool:
+    code = ord(text[i])
+    return _IDEOGRAPHS_FROM <= code <= _IDEOGRAPHS_TO
+
+
+def _direction_at(text: str, i: int) -> bool:
+    code = _next_code(text, i)
+    return 0 <= code < 0x10000 and _DIRECTION_TABLE[code] == 1
+
+
+def _next_code(text: str, i: int) -> int:
+    """The code point at ``i``, or -1 past the end."""
+    return ord(text[i]) if i < len(text) else -1
+
+
+def _road_suffix_at(text: str, i: int) -> bool:
+    """Whether 大道, 大街, 路, 街 (not 街道), 巷 or 胡同 starts at ``i``."""
+    code = _next_code(text, i)
+    if code in (_ROAD, _LANE):
+        return True
+    if code == _STREET:
+        return _next_code(text, i + 1) != _WAY
+    if code == _BIG:
+        following = _next_code(text, i + 1)
+        return following in (_WAY, _STREET)
+    return code == _HU and _next_code(text, i + 1) == _TONG
+
+
+def _in_table(table: bytes, text: str, i: int) -> bool:
+    code = _next_code(text, i)
+    return 0 <= code < 0x10000 and table[code] == 1
+
+
+def _road_after(text: str, at: int) -> bool:
+    """Whether a road's word starts at ``at``: 路, 街 (not 街道), 大道, 大街, 巷, 胡同, 道 (not 道办), 弄 or 里 and a
+    digit, after an optional direction; or one or two numerals and 路, 街 or 巷 (北京中路, 中山大道, 人民2路)."""
+    if _direction_at(text, at) and _road_word_at(text, at + 1):
+        return True
+    if _road_word_at(text, at):
+        return True
+    if not _in_table(_NUMERAL_TABLE, text, at):
         return False
-    match = _ROAD_NEXT.match(text, at)
-    return match is not None and len(match.group(1)) >= 2
+    if _in_table(_NUMERAL_TABLE, text, at + 1) and _in_table(_SHORT_ROAD_TABLE, text, at + 2):
+        return True
+    return _in_table(_SHORT_ROAD_TABLE, text, at + 1)
+
+
+def _road_word_at(text: str, i: int) -> bool:
+    """_road_suffix_at's words, and 道 (not 道办), 弄, 里 and an ASCII digit."""
+    if _road_suffix_at(text, i):
+        return True
+    code = _next_code(text, i)
+    if code == _WAY:
+        return _next_code(text, i + 1) != _OFFICE
+    if code == _ALLEY:
+        return 0x30 <= _next_code(text, i + 1) <= 0x39
+    return code == _PASSAGE
+
+
+def _numbered_area(text: str, at: int) -> bool:
+    """Whether a numbered part of a compound starts at ``at``: an optional 东, 西, 南 or 北, one to three
+    numerals, and 区, 期, 村 or 苑 (八区, 二期, 东二区)."""
+    if _in_table(_SIDE_TABLE, text, at):
+        at += 1  # a side is never a numeral: without it no match could start here
+    count = 0
+    while count < 4 and _in_table(_NUMERAL_TABLE, text, at + count):
+        count += 1
+    return 1 <= count <= 3 and _in_table(_AREA_END_TABLE, text, at + count)
+
+
+def _division_next(text: str, at: int) -> bool:
+    """Whether one to four ideographs and 街道, 镇, 乡, 村 or 社区 start at ``at`` (a township's or village's
+    name, even one the tables lack)."""
+    size = len(text)
+    for length in range(1, 5):
+        if at + length > size or not _ideograph_at(text, at + length - 1):
+            return False
+        code = _next_code(text, at + length)
+        if code in (_TOWN_CHAR, _TOWNSHIP_CHAR, _VILLAGE_CHAR):
+            return True
+        if (code == _STREET and _next_code(text, at + length + 1) == _WAY) or (
+            code == _SOCIETY_CHAR and _next_code(text, at + length + 1) == _AREA_CHAR
+        ):
+            return True
+    return False
+
+
+# The last gazetteer's first characters of premises and zone words, by code point: most positions start
+# neither, and one byte says so without making a string (tests swap gazetteers, so keyed by it).
+_WORD_STARTS: Final[list[tuple[Gazetteer, bytes]]] = []
+_PREMISES_START: Final = 1
+_ZONE_START: Final = 2
+
+
+def _word_starts(gazetteer: Gazetteer) -> bytes:
+    if _WORD_STARTS and _WORD_STARTS[-1][0] is gazetteer:
+        return _WORD_STARTS[-1][1]
+    table = bytearray(0x10000)
+    for flag, starts in ((_PREMISES_START, gazetteer.premises_starts), (_ZONE_START, gazetteer.zone_starts)):
+        for char in starts:
+            if ord(char) < 0x10000:
+                table[ord(char)] |= flag
+    _WORD_STARTS[:] = [(gazetteer, bytes(table))]
+    return _WORD_STARTS[-1][1]
+
+
+def _word_may_start(text: str, at: int, flag: int, starts: frozenset[str], gazetteer: Gazetteer) -> bool:
+    """``text[at : at + 1] in starts``, by code point (``starts`` is the gazetteer's set ``flag`` marks)."""
+    if at < 0 or at >= len(text):
+        return False
+    code = ord(text[at])
+    if code < 0x10000:
+        return (_word_starts(gazetteer)[code] & flag) != 0
+    return text[at] in starts
 
 
 def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     """Whether a premises word starts at ``at`` and is not itself the start of a road's name (机场路)."""
-    if text[at : at + 1] not in gazetteer.premises_starts:
+    if not _word_may_start(text, at, _PREMISES_START, gazetteer.premises_starts, gazetteer):
         return False
     for length in gazetteer.premises_lengths:
         if text[at : at + length] in gazetteer.premises_words:
@@ -489,7 +674,7 @@ def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
 
 def _zone_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     """Whether a zone's word (经济开发区, 高新区: data/vocab/zone_words.txt) starts at ``at``."""
-    if text[at : at + 1] not in gazetteer.zone_starts:
+    if not _word_may_start(text, at, _ZONE_START, gazetteer.zone_starts, gazetteer):
         return False
     words = gazetteer.zone_words
     return any(text[at : at + length] in words for length in gazetteer.zone_lengths)
@@ -521,7 +706,8 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
         node.entry.kind in (KIND_HISTORICAL, KIND_TRANSFER) and text[node.end - 1] not in _SUFFIX_CHARS
         for node in chain
     )
-    for node, named in zip(chain, in_premises, strict=True):
+    for i in range(len(chain)):  # zip(chain, in_premises): compiled, zip(strict=True) is a generic call
+        node, named = chain[i], in_premises[i]
         if named or (node.start, node.end) in result.in_zones:
             continue
         if (node.start, node.end) in result.in_names:
@@ -532,10 +718,10 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
             node.entry.kind not in (KIND_HISTORICAL, KIND_TRANSFER) or text[node.end - 1] in _SUFFIX_CHARS
         ):
             return _STRONG
-    for previous, node in pairwise(chain):
-        if gaps.between(previous.end, node.start) == 0:
+    for i in range(1, len(chain)):  # pairwise(chain), without the iterator object
+        if gaps.between(chain[i - 1].end, chain[i].start) == 0:
             return _STRONG
-    if all(in_premises):
+    if all(named for named in in_premises):
         return _NONE  # 长安小区
     if bare_old:
         return _WEAK
@@ -544,28 +730,47 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     first = chain[0]
     if first.entry.level <= CITY and not in_premises[0] and gaps.between(0, first.start) == 0:
         return _STRONG
-    last = max(chain, key=lambda node: node.end)
+    last = _last_ending(chain)
     end = last.end
     if (last.start, end) not in result.in_premises and _stands_apart(text, end):
         return _STRONG
     return _WEAK
 
 
+def _village_word_at(text: str, at: int) -> bool:
+    """``text.startswith(_VILLAGE_WORDS, at)`` by code point: compiled, that call goes through the generic
+    method protocol, for nearly every chain."""
+    code = _next_code(text, at)
+    if code == _VILLAGE_CHAR:
+        return True
+    if code == _SOCIETY_CHAR:
+        return _next_code(text, at + 1) == _AREA_CHAR
+    if code in (_RESIDENTS_CHAR, _GACHA_CHAR):
+        return any(text[at : at + len(word)] == word for word in _VILLAGE_WORDS)
+    return False
+
+
+def _last_ending(chain: list[Node]) -> Node:
+    """``max(chain, key=lambda node: node.end)``: the first node that ends last, without a closure."""
+    last = chain[0]
+    for node in chain:
+        if node.end > last.end:
+            last = node
+    return last
+
+
 def _stands_apart(text: str, at: int) -> bool:
     """Whether the text at ``at`` starts a new part: the end, a separator, a number, a road's or a township's
     or village's name; not the rest of a word (杭州四季青面料市场: 四季青 runs into the market's name), nor a
     village's or community's word (永善县伍寨村: 伍寨村 is a village named after its township)."""
-    if text.startswith(_VILLAGE_WORDS, at):
+    if _village_word_at(text, at):
         return False
     return (
         at >= len(text)
-        or text[at] in SEPARATORS
+        or separator_at(text, at)
         or text[at].isdigit()
         or _road_next(text, at)
-        or (
-            any(char in _DIVISION_NEXT_ENDS for char in text[at + 1 : at + 7])
-            and _DIVISION_NEXT.match(text, at) is not None
-        )
+        or _division_next(text, at)
     )
 
 
@@ -574,10 +779,13 @@ def _names_run_on(result: AdminMatch, text: str, gaps: _Gaps) -> None:
     name a chain ends on (杭州四季青面料市场, 温州市鹿城双屿鞋都), and a whole chain written after a road that
     runs into a name (中兴路宁波市公安局, 国贸路0000号嘉兴市毛衫业大楼). 杭州新天地 is 杭州市 and 杭州新天地."""
     chain = result.chain
-    last = max(chain, key=lambda node: node.end)
+    last = _last_ending(chain)
     if _stands_apart(text, last.end) or any(start == last.end for start, _, _ in result.misnamed):
         return  # (南京雨花区: a county's name follows, if a clipped one)
-    first = min(chain, key=lambda node: node.start)
+    first = chain[0]
+    for node in chain:  # the first that starts earliest, as min() picks it
+        if node.start < first.start:
+            first = node
     if (
         gaps.between(0, first.start)
         and text[first.start - 1] not in ADDRESS_BREAKS  # 文三路478号/深圳市…: a new part starts there
@@ -673,19 +881,24 @@ def _drop_repeats(
         for i in range(start, end):
             covered[i] = True
     kept: list[Mention] = []
-    # The last copy of each name, kept or repeated: a run of copies is checked link by link, not each
-    # against the first (linear in the run, not quadratic).
-    last_copy: dict[str, Mention] = {}
+    # The ends and readings of the kept mentions, beside them: compiled, reading a field of a mention in
+    # a list unboxes the whole tuple, and storing one boxes it again.
+    kept_ends: list[int] = []
+    kept_readings: list[NameReadings] = []
+    # Where the last copy of each name ends, kept or repeated: a run of copies is checked link by link, not
+    # each against the first (linear in the run, not quadratic).
+    last_copy: dict[str, int] = {}
     for mention in mentions:
         start, end, key, readings = mention
-        nearest = None
-        same = last_copy.get(key)
-        if same is not None and same[1] > start:
-            same = None
-        for previous in kept:
-            if previous[1] <= start and (nearest is None or previous[1] > nearest[1]):
-                nearest = previous
-        last_copy[key] = mention
+        same = last_copy.get(key, -1)  # the end of the copy before, -1 for none
+        if same > start:
+            same = -1
+        # The nearest kept mention before this one: the first of those that end last.
+        nearest = -1
+        for k in range(len(kept_ends)):
+            if kept_ends[k] <= start and (nearest < 0 or kept_ends[k] > kept_ends[nearest]):
+                nearest = k
+        last_copy[key] = end
         # A township repeated after the divisions (大板桥街道云南省...官渡区大板桥街道) is the one in place.
         # ...unless it carries a township suffix (余杭区余杭镇: 余杭镇 is the township 余杭街道).
         town_next = bool(readings.towns) and _suffix_after(0, text, end) > 0
@@ -693,19 +906,19 @@ def _drop_repeats(
         # A township pasted twice in a row (城关镇城关镇: only separators between) is a repeat as well.
         repeat = (
             not town_next
-            and same is not None
-            and (bool(readings.upper) or all(free[i] for i in range(same[1], start)))
-            and all(covered[i] for i in range(same[1], start))
+            and same >= 0
+            and (bool(readings.upper) or all(free[i] for i in range(same, start)))
+            and all(covered[i] for i in range(same, start))
         )
         if (
             not repeat
             and not town_next
-            and nearest is not None
-            and all(free[i] for i in range(nearest[1], start))
+            and nearest >= 0
+            and all(free[i] for i in range(kept_ends[nearest], start))
         ):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
             # 宝安区深圳: the parent restated after its child is a repeat as well.
-            named = nearest[3].named_scope
+            named = kept_readings[nearest].named_scope
             repeat = (
                 bool(named)
                 and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS)
@@ -717,6 +930,8 @@ def _drop_repeats(
                 free[i] = True
             continue
         kept.append(mention)
+        kept_ends.append(end)
+        kept_readings.append(readings)
     return kept
 
 
@@ -744,9 +959,7 @@ def _suffixed(
         # A township written with the suffix it had before (萧山区新街镇: 新街街道 since 2004): read the name
         # with each other township suffix too, where its county or city is named (never bare: 城西街道 alone
         # must not turn into the 城西镇s of the country).
-        own_suffix = ""
-        if key.endswith(_TOWN_SUFFIXES):
-            own_suffix = "街道" if key.endswith("街道") else key[-1]
+        own_suffix = _town_suffix_of(key)
         if own_suffix and len(key) - len(own_suffix) >= 2:
             stem = key[: -len(own_suffix)]
             for other in _TOWN_SUFFIXES:
@@ -770,7 +983,7 @@ def _suffixed(
                     parent = gazetteer.parent_of[entry.code]
                     if entry.kind == KIND_FULL and parent is not None and gazetteer.level_of[parent] == CITY:
                         found.append((start, end, entry, len(township.towns), False, True))
-        if text[end : end + 1] not in _SUFFIX_STARTS:
+        if not _in_table(_SUFFIX_START_TABLE, text, end):  # text[end : end + 1] not in _SUFFIX_STARTS
             continue
         # The suffix written after the name, by level group, and the name with it (the same for every reading).
         lengths = [_suffix_after(group, text, end) for group in range(3)]
@@ -801,6 +1014,15 @@ def _suffixed(
                     continue
                 found.append((start, end + length, entry, len(readings.towns), True, False))
     return found
+
+
+def _town_suffix_of(key: str) -> str:
+    """The township suffix ``key`` ends with (街道, 镇 or 乡), or "": by its last code point first, since
+    ``str.endswith`` with a tuple is a generic method call compiled."""
+    last = ord(key[-1])
+    if last in (_TOWN_CHAR, _TOWNSHIP_CHAR):
+        return key[-1]
+    return "街道" if last == _WAY and key.endswith("街道") else ""
 
 
 def _add_suffixed(
@@ -954,7 +1176,10 @@ def _best_chains(nodes: list[Node], gaps: _Gaps, gazetteer: Gazetteer) -> list[l
                 top, parent = candidate, j
         best.append(top)
         back.append(parent)
-    top_score = max(best)
+    top_score = best[0]  # max(best), without the call
+    for score in best:
+        if score > top_score:
+            top_score = score
     if top_score <= 0:
         return []
     chains = []
@@ -1121,13 +1346,15 @@ def _find_conflicts(
             continue
         if readings.codes.isdisjoint(codes):
             others.append(mention)
-        elif any(e.kind != KIND_ALIAS and e.code in codes for e in (*readings.upper, *readings.towns)):
+        elif any(e.kind != KIND_ALIAS and e.code in codes for e in readings.upper) or any(
+            e.kind != KIND_ALIAS and e.code in codes for e in readings.towns
+        ):
             result.repeats.append((start, end))  # the chain's own unit named again later (浙江省...浙江省)
         else:
             own_short.append((start, end))
     # Short names of the chain's own units are repeats too when they run on from another repeat
     # (宝安区深圳宝安区: 深圳), but not when only the chain is next to them (杭州市西湖区杭州大厦 is a POI).
-    runs = [*result.repeats, *((n.start, n.end) for n in result.conflicts)]
+    runs = [*result.repeats, *[(n.start, n.end) for n in result.conflicts]]  # a list: no generator object
     grew = True
     while grew:
         grew = False
@@ -1137,7 +1364,7 @@ def _find_conflicts(
                 runs.append(span)
                 own_short.remove(span)
                 grew = True
-    taken = [*used, *result.repeats, *((n.start, n.end) for n in result.conflicts)]
+    taken = [*used, *result.repeats, *[(n.start, n.end) for n in result.conflicts]]
     # A township the chain's county no longer has (个旧市城区街道, retired 2021), or 城关镇, what a county's
     # seat is called whatever its name (桃江县城关镇), is no contradiction: _retired_town reads it.
     parent = _township_parent(chain[-1], gazetteer)
@@ -1242,8 +1469,8 @@ def _find_conflicts(
             result.conflicts.append(Node(start, end, best, 0.0))
 
 
-_OPENING_BRACKETS = "(（[【"
-_CLOSING_BRACKETS = ")）]】"
+_OPENING_BRACKETS: Final = "(（[【"
+_CLOSING_BRACKETS: Final = ")）]】"
 
 
 def _bracketed(text: str, start: int, end: int) -> bool:
@@ -1297,8 +1524,9 @@ def _retired_town(result: AdminMatch, mentions: list[Mention], gazetteer: Gazett
     chain = result.chain
     last = chain[-1]
     parent = _township_parent(last, gazetteer)
+    chain_end = result.end
     for start, end, key, readings in mentions:
-        if start < result.end or (start, end) in result.in_names:
+        if start < chain_end or (start, end) in result.in_names:
             continue
         if parent:
             record = gazetteer.retired_towns(parent).get(key)

@@ -192,17 +192,54 @@ def test_placeholder_rows_name_nothing(text: str) -> None:
     assert result.unresolved == ()
 
 
-def test_road_after_quick_check_covers_the_pattern() -> None:
-    """admin.py tries the road-after pattern only where the next character can start it."""
-    from addrcheck.admin import _ROAD_AFTER, _ROAD_AFTER_STARTS
+def test_road_after_reads_like_the_pattern_it_replaces() -> None:
+    """admin._road_after reads a road's word by code point; it must agree with the regex it replaced."""
+    import re
 
-    endings = ["", "路", "1路", "路街道", "街", "道", "巷", "同"]
-    starts = {
-        chr(code)
-        for code in [*range(0x20, 0x7F), *range(0x4E00, 0xA000)]
-        if any(_ROAD_AFTER.match(chr(code) + ending) for ending in endings)
-    }
-    assert starts <= _ROAD_AFTER_STARTS
+    from addrcheck.admin import _road_after
+
+    pattern = re.compile(
+        r"(?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|[0-9一二三四五六七八九十]{1,2}[路街巷])"
+    )
+    firsts = ["", "东", "中", "1", "二", "12", "一二", "123", "x", "\U00020000"]
+    words = [
+        "",
+        "路",
+        "街",
+        "道",
+        "大",
+        "大道",
+        "大街",
+        "巷",
+        "胡",
+        "胡同",
+        "弄",
+        "里",
+        "同",
+        "办",
+        "1",
+        "a",
+        "十",
+    ]
+    for first in firsts:
+        for word in words:
+            for after in ("", "道", "办", "7", "路", "号"):
+                text = "北京" + first + word + after
+                assert _road_after(text, 2) == (pattern.match(text, 2) is not None), text
+
+
+def test_numbered_area_reads_like_the_pattern_it_replaces() -> None:
+    """admin._numbered_area reads 八区, 二期, 东二区 by code point, as the regex it replaced did."""
+    import re
+
+    from addrcheck.admin import _numbered_area
+
+    pattern = re.compile("[东西南北]?[一二三四五六七八九十0-9]{1,3}(?:区|期|村|苑)")
+    for side in ("", "东", "北", "中", "东西"):
+        for numeral in ("", "八", "12", "一二三", "1234", "十a"):
+            for end in ("", "区", "期", "村", "苑", "号", "\U00020000"):
+                text = "朝晖" + side + numeral + end
+                assert _numbered_area(text, 2) == (pattern.match(text, 2) is not None), text
 
 
 def test_suffix_after_matches_like_the_alternation_it_replaces() -> None:
@@ -281,3 +318,103 @@ def test_text_over_the_parse_limit_is_not_parsed_and_nothing_is_lost() -> None:
     assert [note.code for note in result.notes] == [addrcheck.ReasonCode.TOO_LONG]
     assert result.components == {}
     assert [(item.text, item.span) for item in result.unresolved] == [(text, (0, len(text)))]
+
+
+def _tails() -> list[str]:
+    """Short texts that reach every branch of the road and township patterns: names of one to five
+    ideographs, then a direction, a suffix, its near misses, or the end."""
+    names = ["", "世", "世纪", "世纪东", "文三新村", "嘉陵江东风", "1", "A世纪", "世1纪", "\U00020000"]
+    suffixes = [
+        "",
+        "路",
+        "街",
+        "街道",
+        "大道",
+        "大街",
+        "大",
+        "巷",
+        "胡同",
+        "胡",
+        "镇",
+        "乡",
+        "村",
+        "社区",
+        "社",
+    ]
+    suffixes += ["东路", "中街道", "南大街", "西", "区", "号", "道", "同"]
+    return [
+        name + suffix + after for name in names for suffix in suffixes for after in ("", "道", "1号", "区")
+    ]
+
+
+def test_road_next_reads_like_the_pattern_it_replaces() -> None:
+    """admin._road_next reads a road's name by code point; it must agree with the regex it replaced."""
+    import re
+
+    from addrcheck.admin import _road_next
+
+    pattern = re.compile("([\u4e00-\u9fff]{1,4}?)[东西南北中]?(?:大道|大街|路|街(?!道)|巷|胡同)")
+    for tail in _tails():
+        for prefix in ("", "杭州"):
+            text = prefix + tail
+            match = pattern.match(text, len(prefix))
+            assert _road_next(text, len(prefix)) == (match is not None and len(match.group(1)) >= 2), text
+
+
+def test_division_next_reads_like_the_pattern_it_replaces() -> None:
+    """admin._division_next reads a township's or village's name by code point, like the regex it replaced."""
+    import re
+
+    from addrcheck.admin import _division_next
+
+    pattern = re.compile("[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区)")
+    for tail in _tails():
+        for prefix in ("", "北仑"):
+            text = prefix + tail
+            assert _division_next(text, len(prefix)) == (pattern.match(text, len(prefix)) is not None), text
+
+
+def test_word_starts_by_code_point_agree_with_the_sets() -> None:
+    """admin._word_may_start tests a code point against a table built from the gazetteer's sets of first
+    characters; it must answer as ``text[at : at + 1] in starts`` does, also past the end."""
+    from addrcheck.admin import _PREMISES_START, _ZONE_START, _word_may_start
+    from addrcheck.gazetteer import get_gazetteer
+
+    gazetteer = get_gazetteer()
+    chars = [chr(code) for code in [*range(0x20, 0x7F), *range(0x4E00, 0xA000)]] + ["\U00020000"]
+    for flag, starts in ((_PREMISES_START, gazetteer.premises_starts), (_ZONE_START, gazetteer.zone_starts)):
+        assert starts
+        for char in chars:
+            assert _word_may_start("杭州" + char, 2, flag, starts, gazetteer) == (char in starts), char
+        assert not _word_may_start("杭州", 2, flag, starts, gazetteer)
+
+
+def test_village_word_by_code_point_agrees_with_startswith() -> None:
+    """admin._village_word_at reads 村, 社区, 居委会 and 嘎查 by code point, as ``str.startswith`` did."""
+    from addrcheck.admin import _VILLAGE_WORDS, _village_word_at
+
+    for tail in ("", "村", "社", "社区", "居", "居委", "居委会", "嘎", "嘎查", "区", "街道", "\U00020000"):
+        text = "伍寨" + tail
+        for at in (2, 3, len(text)):
+            assert _village_word_at(text, at) == text.startswith(_VILLAGE_WORDS, at), (text, at)
+
+
+def test_town_suffix_of_agrees_with_endswith() -> None:
+    """admin._town_suffix_of finds 街道, 镇 or 乡 at a name's end by code point, as ``endswith`` did."""
+    from addrcheck.admin import _TOWN_SUFFIXES, _town_suffix_of
+
+    for key in (
+        "新街镇",
+        "城西街道",
+        "柳池乡",
+        "余杭",
+        "大道",
+        "街道",
+        "镇",
+        "乡镇",
+        "镇乡",
+        "西湖区",
+        "\U00020000",
+    ):
+        expected = ("街道" if key.endswith("街道") else key[-1]) if key.endswith(_TOWN_SUFFIXES) else ""
+        assert _town_suffix_of(key) == expected, key
