@@ -142,18 +142,8 @@ class NameReadings:
         )
 
 
-class _Ancestors(dict[str, tuple[str, ...]]):
-    """code -> its ancestors top down, computed on first use (most units are never asked about)."""
-
-    def __init__(self, parent_of: dict[str, str | None]) -> None:
-        super().__init__()
-        self._parent_of = parent_of
-
-    def __missing__(self, code: str) -> tuple[str, ...]:
-        parent = self._parent_of[code]
-        found = (*self[parent], parent) if parent else ()
-        self[code] = found
-        return found
+def _code_length(row: tuple[str, ...]) -> int:
+    return len(row[0])
 
 
 class Gazetteer:
@@ -168,7 +158,12 @@ class Gazetteer:
         self.name_of: dict[str, str] = {row[0]: row[1] for row in rows}
         self.level_of: dict[str, int] = {row[0]: _LEVEL_OF_LENGTH[len(row[0])] for row in rows}
         self.parent_of: dict[str, str | None] = {row[0]: row[3] or None for row in rows}
-        self.ancestors: dict[str, tuple[str, ...]] = _Ancestors(self.parent_of)
+        # code -> its ancestors top down, for every unit: a plain dict read on every reading built (a dict
+        # subclass filling itself through __missing__ cost compiled code a slow path per lookup).
+        self.ancestors: dict[str, tuple[str, ...]] = {}
+        for row in sorted(rows, key=_code_length):  # parents before their children
+            parent = row[3]
+            self.ancestors[row[0]] = (*self.ancestors[parent], parent) if parent else ()
         children: dict[str | None, list[str]] = {}
         for row in rows:
             children.setdefault(row[3] or None, []).append(row[0])
