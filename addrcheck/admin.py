@@ -47,24 +47,22 @@ import re
 from itertools import pairwise
 from typing import Final
 
-from addrcheck import gazetteer as _gazetteer
-from addrcheck.gazetteer import Gazetteer, NameEntry, NameReadings, RetiredTown
+from addrcheck.gazetteer import (
+    CITY,
+    DISTRICT,
+    KIND_ALIAS,
+    KIND_FULL,
+    KIND_HISTORICAL,
+    KIND_TRANSFER,
+    PROVINCE,
+    TOWN,
+    Gazetteer,
+    NameEntry,
+    NameReadings,
+    RetiredTown,
+)
 from addrcheck.text import char_table, separator_at
 
-# Compiled, a name imported from another module is a lookup in this module's globals at every use; a
-# Final copy is read directly (gazetteer.py does not mark its constants Final).
-PROVINCE: Final = _gazetteer.PROVINCE
-CITY: Final = _gazetteer.CITY
-DISTRICT: Final = _gazetteer.DISTRICT
-TOWN: Final = _gazetteer.TOWN
-KIND_FULL: Final = _gazetteer.KIND_FULL
-KIND_ALIAS: Final = _gazetteer.KIND_ALIAS
-KIND_HISTORICAL: Final = _gazetteer.KIND_HISTORICAL
-KIND_TRANSFER: Final = _gazetteer.KIND_TRANSFER
-
-# A place name followed by a road's word is the name of a road, not a division (北京中路, 重庆路, 中山大道):
-# _road_after reads (?:[东西南北中]?(?:路|街(?!道)|大道|大街|巷|胡同|道(?!办)|弄|里[0-9])|
-# [0-9一二三四五六七八九十]{1,2}[路街巷]) as the pattern would, by code point.
 # Division names read per address at most, in text order: real addresses name fewer than ten.
 MAX_MENTIONS: Final = 24
 # How many same-named townships a bare township name may stand for before it tells us nothing.
@@ -90,8 +88,6 @@ _VILLAGE_WORDS: Final = ("村", "社区", "居委会", "嘎查")
 # Separators that end one part of a field and start another (a second address, a list), unlike the spaces
 # and commas inside one address.
 ADDRESS_BREAKS: Final = frozenset("/；;|、")
-# A township's or village's name next, even one the tables lack (北仑大契街道, 宣汉柳池乡): _division_next
-# reads it as [\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|村|社区) would, by code point.
 # What introduces another address in the same field: 工厂地址:, 总部：, 厂址 (then the names follow).
 _ADDRESS_LABEL: Final = re.compile("(?:地址|厂址|总部|本部|工厂|厂区|分部|办公)[:：\\s]*$")
 # Street text before the divisions: a road or a door number (中兴路宁波市公安局).

@@ -23,22 +23,28 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 from addrcheck.villages import Village, VillageTable, load_village_table
 
 LEVELS: tuple[str, ...] = ("province", "city", "district", "town")
-PROVINCE, CITY, DISTRICT, TOWN = 0, 1, 2, 3
+# Final: compiled modules that import these read them as constants, not as module attributes.
+PROVINCE: Final = 0
+CITY: Final = 1
+DISTRICT: Final = 2
+TOWN: Final = 3
 _LEVEL_OF_LENGTH = {2: PROVINCE, 4: CITY, 6: DISTRICT, 9: TOWN}
 
 # How a name in the gazetteer relates to its unit; lower is stronger evidence.
-KIND_FULL = 0  # the official name (婺城区)
-KIND_ALIAS = 1  # a short or alternative name (婺城, 恩施州, 土右旗)
-KIND_HISTORICAL = 2  # a retired name (襄樊市 -> 襄阳市)
-KIND_TRANSFER = 3  # a county's name read as the neighbour it gave land to (鄞州区 -> 海曙区 for 古林镇)
+KIND_FULL: Final = 0  # the official name (婺城区)
+KIND_ALIAS: Final = 1  # a short or alternative name (婺城, 恩施州, 土右旗)
+KIND_HISTORICAL: Final = 2  # a retired name (襄樊市 -> 襄阳市)
+KIND_TRANSFER: Final = (
+    3  # a county's name read as the neighbour it gave land to (鄞州区 -> 海曙区 for 古林镇)
+)
 # A township NBS listed under a county in 2016-2022 and no longer does: the reading's code is the county
 # (RetiredTown says what became of it).
-KIND_RETIRED_TOWN = 4
+KIND_RETIRED_TOWN: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
