@@ -52,6 +52,11 @@ class Merchant:
     key_id: int
 
 
+def key_digest(key: str) -> str:
+    """What the key cache is keyed by: the key's SHA-256 (the key itself is never kept in memory)."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class KeyCache:
     """Recent key checks by key hash; entries expire after ``ttl`` seconds (0 disables caching)."""
 
@@ -102,7 +107,7 @@ async def authenticated_merchant(
         raise ApiError(401, "AUTH_REQUIRED", "Send an API key as 'Authorization: Bearer <key>'.")
     key = credentials.credentials
     cache: KeyCache = request.app.state.key_cache
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = key_digest(key)
     found, info = cache.get(digest)
     if not found:
         info = await run_in_threadpool(_lookup, request.app.state.engine, key)

@@ -21,14 +21,12 @@ this middleware and compares status, headers and body.
 
 from __future__ import annotations
 
-import hashlib
-
 import orjson
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import addrcheck
-from api.deps import KeyCache
+from api.deps import KeyCache, key_digest
 from api.errors import JsonResponse
 from api.schemas import AddressRequest
 
@@ -94,9 +92,8 @@ async def _read(receive: Receive, length: int) -> tuple[bytes, bool] | None:
 
 def _cached_valid(scope: Scope, key: bytes) -> bool:
     cache: KeyCache = scope["app"].state.key_cache
-    # the digest the full path computes (api.deps), of the key as Starlette decodes headers (latin-1)
-    digest = hashlib.sha256(key.decode("latin-1").encode("utf-8", "surrogatepass")).hexdigest()
-    found, info = cache.get(digest)
+    # the key as Starlette decodes headers (latin-1), for the digest the full path keys the cache by
+    found, info = cache.get(key_digest(key.decode("latin-1")))
     return found and info is not None and not info.revoked
 
 
