@@ -126,6 +126,8 @@ _RESIDENTS_CHAR: Final = ord("居")
 _GACHA_CHAR: Final = ord("嘎")
 _PLACEHOLDERS: Final = ("省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "市辖县", "县辖区")
 _TOWN_SUFFIXES: Final = ("街道", "镇", "乡")
+# A township's office written after its name, or its suffix (临平街道办事处, 临平镇).
+_TOWNSHIP_OFFICE_SUFFIXES: Final = ("街道办事处", "办事处", *_TOWN_SUFFIXES)
 # Districts named by a word any town uses for a part of itself.
 _ZONE_ENDINGS: Final = ("新区", "开发区", "园区", "工业区", "管理区", "实验区", "示范区")
 _GENERIC_DISTRICT_NAMES: Final = frozenset(
@@ -914,7 +916,7 @@ def _drop_repeats(
         ):
             # 富阳市富阳: the short name of a unit just named in full (or by its retired name).
             # 宝安区深圳: the parent restated after its child is a repeat as well.
-            named = kept_readings[nearest].named_scope
+            named = kept_readings[nearest].named_scope()
             repeat = (
                 bool(named)
                 and all(e.code in named for e in readings.upper if e.kind == KIND_ALIAS)
@@ -938,7 +940,7 @@ def _in_context(towns: tuple[NameEntry, ...], readings: NameReadings, present: s
         return list(towns)
     chosen: dict[str, NameEntry] = {}
     for code in present:
-        for entry in readings.towns_under.get(code, ()):
+        for entry in readings.towns_in(code):
             chosen[entry.code] = entry
     wanted = set(chosen)
     return [entry for entry in towns if entry.code in wanted]
@@ -963,7 +965,7 @@ def _suffixed(
                 if renamed is not None:
                     # Needs its county or city named, always: only those readings can become nodes.
                     for code in sorted(present):
-                        for entry in renamed.towns_under.get(code, ()):
+                        for entry in renamed.towns_in(code):
                             if entry.kind == KIND_FULL:
                                 found.append((start, end, entry, len(renamed.towns), False, True))
         if countyless and key[-1] == "区":
@@ -1004,7 +1006,7 @@ def _suffixed(
                     continue
                 if any(
                     (written := gazetteer.readings(key + suffix)) is not None
-                    and entry.code in written.towns_under
+                    and len(written.towns_in(entry.code)) > 0
                     for suffix in _TOWN_SUFFIXES
                 ):
                     continue
@@ -1064,7 +1066,7 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
         # also counts when few townships share it (乔司街道), never a bare short one (城关).
         chosen: dict[str, NameEntry] = {}
         for code in present:
-            for entry in readings.towns_under.get(code, ()):
+            for entry in readings.towns_in(code):
                 chosen[entry.code] = entry
         # ...and only a township's name (镇, 街道...): NBS's farms, zones and bureaus at that level (农业局,
         # 高校园区) are words in an address unless their county is named.
@@ -1082,7 +1084,7 @@ def _nodes(mentions: list[Mention], present: set[str]) -> list[Node]:
             chosen.setdefault(readings.towns[0].code, readings.towns[0])
         # In code order: ``present`` is a set, and the order of tied readings must not depend on the hash seed.
         for entry in chosen.values() if len(chosen) < 2 else [chosen[code] for code in sorted(chosen)]:
-            sole = len(readings.towns_under.get(entry.code[:2], ())) == 1
+            sole = len(readings.towns_in(entry.code[:2])) == 1
             nodes.append(
                 Node(start, end, entry, _base_score(entry.kind, length), unique=unique, sole_in_province=sole)
             )
@@ -1302,12 +1304,12 @@ def _clipped_before(key: str, chain: list[Node], gazetteer: Gazetteer) -> str:
 
 def _names_township_of(key: str, readings: NameReadings, county: str, gazetteer: Gazetteer) -> bool:
     """Whether ``key`` names a township of ``county``, also under another township suffix (临平镇 for 临平街道)."""
-    if county in readings.towns_under:
+    if readings.towns_in(county):
         return True
-    for suffix in ("街道办事处", "办事处", *_TOWN_SUFFIXES):
+    for suffix in _TOWNSHIP_OFFICE_SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= 2:
             stem = gazetteer.readings(key[: -len(suffix)])
-            return stem is not None and county in stem.towns_under
+            return stem is not None and len(stem.towns_in(county)) > 0
     return False
 
 

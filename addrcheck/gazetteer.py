@@ -109,16 +109,21 @@ class RetiredTown:
 
 
 class NameReadings:
-    """Every reading of one name, split the way the parser needs them."""
+    """Every reading of one name, split the way the parser needs them.
+
+    ``towns_in`` and ``named_scope`` are built on first use: a name's readings are built the first time an
+    address holds it, and most are never asked either question.
+    """
 
     __slots__ = (
+        "_ancestors",
+        "_named_scope",
+        "_towns_under",
         "codes",
         "countyless",
         "has_full",
-        "named_scope",
         "retired",
         "towns",
-        "towns_under",
         "upper",
         "upper_scope",
     )
@@ -127,25 +132,66 @@ class NameReadings:
         self,
         upper: tuple[NameEntry, ...],
         towns: tuple[NameEntry, ...],
-        upper_scope: frozenset[str],
-        has_full: bool,
-        towns_under: dict[str, tuple[NameEntry, ...]],
-        codes: frozenset[str],
-        named_scope: frozenset[str],
-        countyless: bool,
-        retired: tuple[NameEntry, ...] = (),
+        retired: tuple[NameEntry, ...],
+        ancestors: dict[str, tuple[str, ...]],
+        countyless_cities: frozenset[str],
     ) -> None:
         self.upper = upper  # province, city and county readings
         self.towns = towns
-        self.upper_scope = upper_scope  # the upper readings' codes and their ancestors
+        # KIND_RETIRED_TOWN readings: the counties it was a township of until 2016-2022.
+        self.retired = retired
+        self._ancestors = ancestors
+        scope: set[str] = set()
+        has_full = False
+        for entry in upper:
+            scope.add(entry.code)
+            scope.update(ancestors[entry.code])
+            has_full = has_full or entry.kind == KIND_FULL
+        codes = {entry.code for entry in upper}
+        for entry in towns:
+            codes.add(entry.code)
+            has_full = has_full or entry.kind == KIND_FULL
+        self.upper_scope: frozenset[str] = frozenset(scope)  # the upper readings' codes and their ancestors
         self.has_full = has_full  # the name is the official name of some unit
-        self.towns_under = towns_under  # township readings by each of their ancestors
-        self.codes = codes  # every unit the name can mean
-        self.named_scope = named_scope  # units it names in full or by a retired name, and their ancestors
-        self.countyless = countyless  # it can name a city with no county level (东莞), or a unit in one
-        self.retired = (
-            retired  # KIND_RETIRED_TOWN readings: the counties it was a township of until 2016-2022
-        )
+        self.codes: frozenset[str] = frozenset(codes)  # every unit the name can mean
+        # It can name a city with no county level (东莞), or a unit in one.
+        self.countyless = not countyless_cities.isdisjoint(scope)
+        self._towns_under: dict[str, tuple[NameEntry, ...]] | None = None
+        self._named_scope: frozenset[str] | None = None
+
+    def towns_in(self, code: str) -> tuple[NameEntry, ...]:
+        """The township readings under ``code`` (a province, city or county), in the order of ``towns``."""
+        index = self._towns_under
+        if index is None:
+            grouped: dict[str, list[NameEntry]] = {}
+            for entry in self.towns:
+                for ancestor in self._ancestors[entry.code]:
+                    group = grouped.get(ancestor)
+                    if group is None:
+                        grouped[ancestor] = [entry]
+                    else:
+                        group.append(entry)
+            index = {ancestor: tuple(group) for ancestor, group in grouped.items()}
+            self._towns_under = index
+        return index.get(code, ())
+
+    def named_scope(self) -> frozenset[str]:
+        """The units the name names in full or by a retired name, and their ancestors."""
+        named = self._named_scope
+        if named is None:
+            found: set[str] = set()
+            for entry in self.upper:
+                if entry.kind == KIND_FULL or entry.kind == KIND_HISTORICAL:
+                    found.add(entry.code)
+                    found.update(self._ancestors[entry.code])
+            named = frozenset(found)
+            self._named_scope = named
+        return named
+
+
+def _pair(text: str, at: int) -> int:
+    """The two characters at ``at`` as one number (code points fit in 21 bits)."""
+    return (ord(text[at]) << 21) | ord(text[at + 1])
 
 
 def _code_length(row: tuple[str, ...]) -> int:
@@ -217,11 +263,13 @@ class Gazetteer:
         for code, folded in self.char_table.items():
             if code < 0x10000:
                 self.bmp_table[code] = ord(folded)
-        # Every name is at least two characters: the first two pick the lengths worth trying there.
-        lengths: dict[str, set[int]] = {}
+        # Every name is at least two characters: the first two pick the lengths worth trying there. Keyed
+        # by their code points (_pair), so that the seven positions in ten that start no name cost no
+        # substring, no string hash and no string compare.
+        lengths: dict[int, set[int]] = {}
         for key in self._raw_names:
-            lengths.setdefault(key[:2], set()).add(len(key))
-        self._lengths_at: dict[str, tuple[int, ...]] = {
+            lengths.setdefault(_pair(key, 0), set()).add(len(key))
+        self._lengths_at: dict[int, tuple[int, ...]] = {
             k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()
         }
 
@@ -238,7 +286,7 @@ class Gazetteer:
         lengths_at = self._lengths_at
         size = len(text)
         for start in range(size - 1):
-            lengths = lengths_at.get(text[start : start + 2])
+            lengths = lengths_at.get(_pair(text, start))
             if lengths is None:
                 continue
             for length in lengths:
@@ -257,37 +305,23 @@ class Gazetteer:
             raw = self._raw_names.get(name)
             if raw is None:
                 return None
-            entries = []
+            upper: list[NameEntry] = []
+            towns: list[NameEntry] = []
+            retired: list[NameEntry] = []
             for reading in raw.split(";"):
-                code, kind, *year = reading.split(":")
-                entries.append(
-                    NameEntry(code, _LEVEL_OF_LENGTH[len(code)], int(kind), year[0] if year else "")
-                )
-            retired = tuple(e for e in entries if e.kind == KIND_RETIRED_TOWN)
-            if retired:
-                entries = [e for e in entries if e.kind != KIND_RETIRED_TOWN]
-            upper = tuple(e for e in entries if e.level < TOWN)
-            scope = {e.code for e in upper}
-            for entry in upper:
-                scope.update(self.ancestors[entry.code])
-            named = {e.code for e in upper if e.kind in (KIND_FULL, KIND_HISTORICAL)}
-            for code in list(named):
-                named.update(self.ancestors[code])
-            towns = tuple(e for e in entries if e.level == TOWN)
-            under: dict[str, list[NameEntry]] = {}
-            for entry in towns:
-                for ancestor in self.ancestors[entry.code]:
-                    under.setdefault(ancestor, []).append(entry)
+                fields = reading.split(":")
+                code = fields[0]
+                level = _LEVEL_OF_LENGTH[len(code)]
+                kind = int(fields[1])
+                entry = NameEntry(code, level, kind, fields[2] if len(fields) > 2 else "")
+                if kind == KIND_RETIRED_TOWN:
+                    retired.append(entry)
+                elif level == TOWN:
+                    towns.append(entry)
+                else:
+                    upper.append(entry)
             found = NameReadings(
-                upper=upper,
-                towns=towns,
-                towns_under={code: tuple(group) for code, group in under.items()},
-                upper_scope=frozenset(scope),
-                has_full=any(e.kind == KIND_FULL for e in entries),
-                codes=frozenset(e.code for e in entries),
-                named_scope=frozenset(named),
-                countyless=not self.countyless_cities.isdisjoint(scope),
-                retired=retired,
+                tuple(upper), tuple(towns), tuple(retired), self.ancestors, self.countyless_cities
             )
             self._readings[name] = found
         return found
