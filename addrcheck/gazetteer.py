@@ -189,9 +189,17 @@ class NameReadings:
         return named
 
 
+_CODE_POINTS: Final = 0x110000
+
+
 def _pair(text: str, at: int) -> int:
-    """The two characters at ``at`` as one number (code points fit in 21 bits)."""
-    return (ord(text[at]) << 21) | ord(text[at + 1])
+    """The two characters at ``at`` as one number."""
+    return ord(text[at]) * _CODE_POINTS + ord(text[at + 1])
+
+
+def _triple(text: str, at: int) -> int:
+    """The three characters at ``at`` as one number (below 2**62: a machine integer when compiled)."""
+    return (ord(text[at]) * _CODE_POINTS + ord(text[at + 1])) * _CODE_POINTS + ord(text[at + 2])
 
 
 def _code_length(row: tuple[str, ...]) -> int:
@@ -263,39 +271,60 @@ class Gazetteer:
         for code, folded in self.char_table.items():
             if code < 0x10000:
                 self.bmp_table[code] = ord(folded)
-        # Every name is at least two characters: the first two pick the lengths worth trying there. Keyed
-        # by their code points (_pair), so that the seven positions in ten that start no name cost no
-        # substring, no string hash and no string compare.
-        lengths: dict[int, set[int]] = {}
+        # Every name is at least two characters. The first two (and three) code points of each say, by one
+        # integer lookup (_pair, _triple), whether a name starts there: seven positions in ten start none,
+        # and cost no substring, no string hash and no string compare. Names of two and three characters
+        # are the values themselves; longer ones are looked up by the lengths that occur.
+        self._pairs: dict[int, str] = {}  # first two characters -> the name they are, or ""
+        self._triples: dict[int, str] = {}  # first three -> the name they are, or ""
+        longer: dict[int, set[int]] = {}  # first three -> lengths of the longer names
         for key in self._raw_names:
-            lengths.setdefault(_pair(key, 0), set()).add(len(key))
-        self._lengths_at: dict[int, tuple[int, ...]] = {
-            k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()
+            pair = _pair(key, 0)
+            if len(key) == 2:
+                self._pairs[pair] = key
+                continue
+            self._pairs.setdefault(pair, "")
+            triple = _triple(key, 0)
+            if len(key) == 3:
+                self._triples[triple] = key
+            else:
+                self._triples.setdefault(triple, "")
+                longer.setdefault(triple, set()).add(len(key))
+        self._longer: dict[int, tuple[int, ...]] = {
+            k: tuple(sorted(v, reverse=True)) for k, v in longer.items()
         }
 
     def find_names(self, text: str) -> list[tuple[int, int, str]]:
         """Every (start, end, name) in ``text`` that is a name in the gazetteer, overlaps included, by start
         and, at one start, longest first.
 
-        A dictionary scan, not an automaton: at each position the two characters there say which name
-        lengths occur, and each is one lookup. On real addresses this costs a fraction of pyahocorasick's
+        A dictionary scan, not an automaton: at each position the first two and three characters there
+        say which names start there, and each longer length that occurs is one lookup. On real addresses this costs a fraction of pyahocorasick's
         search (whose root node has thousands of children to scan) and needs no automaton to build.
         """
         found: list[tuple[int, int, str]] = []
         names = self._raw_names
-        lengths_at = self._lengths_at
+        pairs = self._pairs
+        triples = self._triples
         size = len(text)
         for start in range(size - 1):
-            lengths = lengths_at.get(_pair(text, start))
-            if lengths is None:
+            two = pairs.get(_pair(text, start))
+            if two is None:
                 continue
-            for length in lengths:
-                end = start + length
-                if end > size:
-                    continue
-                key = text[start:end]
-                if key in names:
-                    found.append((start, end, key))
+            if start + 2 < size:
+                triple = _triple(text, start)
+                three = triples.get(triple)
+                if three is not None:
+                    for length in self._longer.get(triple, ()):
+                        end = start + length
+                        if end <= size:
+                            key = text[start:end]
+                            if key in names:
+                                found.append((start, end, key))
+                    if three:
+                        found.append((start, start + 3, three))
+            if two:
+                found.append((start, start + 2, two))
         return found
 
     def readings(self, name: str) -> NameReadings | None:

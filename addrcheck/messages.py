@@ -130,4 +130,6 @@ def reason(
 ) -> Reason:
     """Build a Reason with both messages filled in (``variant`` picks a cause-specific sentence)."""
     zh, en = VARIANTS[(code, variant)] if variant else MESSAGES[code]
-    return Reason(code, zh.format(**values), en.format(**values), span, severity)
+    if values or "{" in zh:  # formatting is a slow call: skipped for a sentence with no placeholder
+        zh, en = zh.format(**values), en.format(**values)
+    return Reason(code, zh, en, span, severity)

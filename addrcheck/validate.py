@@ -154,8 +154,11 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
 
 
 def _status(reasons: list[Reason]) -> Status:
-    statuses = {_STATUS_OF.get(r.code, Status.VAGUE) for r in reasons if r.severity is Severity.ERROR}
-    return next((s for s in _STATUS_ORDER if s in statuses), Status.OK)
+    worst = len(_STATUS_ORDER)
+    for r in reasons:
+        if r.severity is Severity.ERROR:
+            worst = min(worst, _STATUS_ORDER.index(_STATUS_OF.get(r.code, Status.VAGUE)))
+    return _STATUS_ORDER[worst] if worst < len(_STATUS_ORDER) else Status.OK
 
 
 def granularity(components: Mapping[str, Component]) -> Granularity:
