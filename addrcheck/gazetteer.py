@@ -156,24 +156,21 @@ class NameReadings:
         self.codes: frozenset[str] = frozenset(codes)  # every unit the name can mean
         # It can name a city with no county level (东莞), or a unit in one.
         self.countyless = not countyless_cities.isdisjoint(scope)
-        self._towns_under: dict[str, tuple[NameEntry, ...]] | None = None
+        self._towns_under: dict[str, tuple[NameEntry, ...]] = {}
         self._named_scope: frozenset[str] | None = None
 
     def towns_in(self, code: str) -> tuple[NameEntry, ...]:
         """The township readings under ``code`` (a province, city or county), in the order of ``towns``."""
-        index = self._towns_under
-        if index is None:
-            grouped: dict[str, list[NameEntry]] = {}
-            for entry in self.towns:
-                for ancestor in self._ancestors[entry.code]:
-                    group = grouped.get(ancestor)
-                    if group is None:
-                        grouped[ancestor] = [entry]
-                    else:
-                        group.append(entry)
-            index = {ancestor: tuple(group) for ancestor, group in grouped.items()}
-            self._towns_under = index
-        return index.get(code, ())
+        towns = self.towns
+        if not towns:
+            return ()
+        # Kept per code asked: an address asks about the few units it names, not all of a name's.
+        found = self._towns_under.get(code)
+        if found is None:
+            ancestors = self._ancestors
+            found = tuple([entry for entry in towns if code in ancestors[entry.code]])
+            self._towns_under[code] = found
+        return found
 
     def named_scope(self) -> frozenset[str]:
         """The units the name names in full or by a retired name, and their ancestors."""
@@ -189,17 +186,15 @@ class NameReadings:
         return named
 
 
-_CODE_POINTS: Final = 0x110000
-
-
 def _pair(text: str, at: int) -> int:
-    """The two characters at ``at`` as one number."""
-    return ord(text[at]) * _CODE_POINTS + ord(text[at + 1])
+    """The two characters at ``at`` as one number (a code point fits in 21 bits)."""
+    return (ord(text[at]) << 21) | ord(text[at + 1])
 
 
 def _triple(text: str, at: int) -> int:
-    """The three characters at ``at`` as one number (below 2**62: a machine integer when compiled)."""
-    return (ord(text[at]) * _CODE_POINTS + ord(text[at + 1])) * _CODE_POINTS + ord(text[at + 2])
+    """The three characters at ``at`` as one number (by shifts: compiled, a multiplication this large takes
+    the slow path, and so would the rare code point above U+FFFFF here, correctly)."""
+    return (ord(text[at]) << 42) | (ord(text[at + 1]) << 21) | ord(text[at + 2])
 
 
 def _code_length(row: tuple[str, ...]) -> int:
