@@ -1,5 +1,3 @@
-import sys
+from addrcheck.cli import entry
 
-from addrcheck.cli import main
-
-sys.exit(main())
+entry()

@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         default=0,
         help="processes for large stdin input (default 0: one per CPU; 1: this process only)",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, quick_exit=True)
 
 
 def _workers(value: str) -> int:
