@@ -7,7 +7,8 @@ Usage (from the repository root; needs valgrind, Debian package ``valgrind``)::
 For each system, two runs under ``valgrind --tool=callgrind``: one that imports it and parses the warm-up
 address, one that also runs ``--count`` addresses of ``final_test.txt`` (from the 5,001st on, the way
 bench/speed.py calls each system). The difference divided by the count is the instructions per address,
-import and data load excluded. Slow: valgrind runs about 50 times slower than the CPU (2 minutes for both
+import, data load and interpreter teardown excluded (each run exits as ``addrcheck check`` does, without
+tearing down its caches). Slow: valgrind runs about 50 times slower than the CPU (2 minutes for both
 systems). Instructions are not seconds (cache misses and branch mispredictions differ between programs),
 and the count still moves a little between runs (addrcheck about 1%, cpca up to 10%: memory layout), but
 far less than timings on a shared machine, so it shows whether a change made the parser faster.
@@ -52,6 +53,11 @@ def worker(system: str, count: int) -> None:
     texts = load_addresses(FIRST + count, False)[FIRST:]  # read in both runs, so reading cancels out
     if count:
         run(texts)
+    # Leave the way `addrcheck check` and the pool's workers do, without tearing down the tables and the
+    # caches: the teardown grows with what the counted addresses added to the caches, and would be
+    # billed to them (about 10,000 instructions per address over 3,000 addresses).
+    sys.stdout.flush()
+    os._exit(0)
 
 
 def instructions(system: str, count: int) -> int:
