@@ -71,14 +71,13 @@ def split_class(name: str) -> tuple[str, str]:
 
 
 class VillageTable:
-    """Villages by township, split on first use, and by stem within each township."""
+    """Villages by township, split on first use; found by name without splitting."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.meta: dict[str, Any] = document["meta"]
         self._tails: tuple[str, ...] = tuple(document["tails"])
         self._packed: dict[str, str] = document["towns"]
         self._split: dict[str, tuple[Village, ...]] = {}
-        self._stems: dict[str, dict[str, list[Village]]] = {}
 
     def __len__(self) -> int:
         return int(self.meta["villages"])
@@ -91,17 +90,7 @@ class VillageTable:
             found = tuple(self._village(town, entry) for entry in packed.split("|")) if packed else ()
             if len(self._split) >= _CACHED_TOWNS:
                 self._split.clear()
-                self._stems.clear()
             self._split[town] = found
-        return found
-
-    def _by_stem(self, town: str) -> dict[str, list[Village]]:
-        found = self._stems.get(town)
-        if found is None:
-            found = {}
-            for village in self.of_town(town):
-                found.setdefault(split_class(village.name)[0], []).append(village)
-            self._stems[town] = found
         return found
 
     def _village(self, town: str, entry: str) -> Village:
@@ -132,14 +121,21 @@ class VillageTable:
         other_class: list[Village] = []
         packed = self._packed
         for town in towns:
-            if stem not in packed.get(town, ""):
-                continue  # nothing of the name there: no township's villages split for nothing
-            for village in self._by_stem(town).get(stem, ()):
-                if village.name == name or village.official_name == name:
-                    exact.append(village)
-                elif len(stem) >= _MIN_STEM:
-                    same = not kind or split_class(village.name)[1] == kind
-                    (same_class if same else other_class).append(village)
+            villages = packed.get(town, "")
+            # Only the entries whose name starts with the stem are read, found by substring search in
+            # the township's packed string (entry: three code digits, the name, "/tail"; "|" between).
+            at = villages.find(stem)
+            while at >= 0:
+                begin = villages.rfind("|", 0, at) + 1
+                if at == begin + 3:
+                    end = villages.find("|", at)
+                    village = self._village(town, villages[begin : end if end >= 0 else len(villages)])
+                    if village.name == name or village.official_name == name:
+                        exact.append(village)
+                    elif len(stem) >= _MIN_STEM and split_class(village.name)[0] == stem:
+                        same = not kind or split_class(village.name)[1] == kind
+                        (same_class if same else other_class).append(village)
+                at = villages.find(stem, at + 1)
         return tuple(exact or same_class or other_class)
 
 
