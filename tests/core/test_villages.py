@@ -62,6 +62,9 @@ def test_lookups_by_township_by_name_and_by_code() -> None:
     # The NBS form and the written form find the same village; a village turned community by its old class.
     assert find_villages("候儿村委会", within="330782") == find_villages("候儿村", within="330782")
     assert [v.code for v in find_villages("华丰村", within="330110")] == ["330110011017"]
+    # NBS's form finds a community whose written name ends in 村 (田村 of 田村居委会), not the 星村村 beside it.
+    assert [v.code for v in find_villages("田村居委会")] == ["360704104001", "371071007013"]
+    assert [v.name for v in find_villages("星村居委会", within="350782")] == ["星村"]
 
 
 def test_an_address_without_a_village_does_not_load_the_table() -> None:
