@@ -167,8 +167,13 @@ class NameReadings:
         # Kept per code asked: an address asks about the few units it names, not all of a name's.
         found = self._towns_under.get(code)
         if found is None:
-            ancestors = self._ancestors
-            found = tuple([entry for entry in towns if code in ancestors[entry.code]])
+            if len(code) == 4:
+                # A township's city is not always its code's prefix (Chongqing's 5002xx counties are 5001's).
+                ancestors = self._ancestors
+                found = tuple([entry for entry in towns if code in ancestors[entry.code]])
+            else:
+                # Its province and county always are (tests/core/test_gazetteer.py checks every township).
+                found = tuple([entry for entry in towns if entry.code.startswith(code)])
             self._towns_under[code] = found
         return found
 

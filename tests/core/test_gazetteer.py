@@ -40,6 +40,16 @@ def test_every_unit_has_its_parent_one_level_up_or_more() -> None:
         assert code.startswith(parent.code[:2]), code
 
 
+def test_a_townships_province_and_county_are_its_code_prefixes() -> None:
+    # NameReadings.towns_in relies on it; the city level does not hold it (500229001 is under 5001).
+    gazetteer = get_gazetteer()
+    for code, ancestors in gazetteer.ancestors.items():
+        if len(code) == 9:
+            for length in (2, 6):
+                expected = {code[:length]} & gazetteer.ancestors.keys()
+                assert {a for a in ancestors if len(a) == length} == expected, code
+
+
 @pytest.mark.parametrize(
     ("code", "name", "parent"),
     [
