@@ -265,12 +265,15 @@ class Gazetteer:
         upper = {chr(c): chr(c).upper() for c in range(ord("a"), ord("z") + 1)}
         self.char_table: dict[int, str] = {ord(k): upper.get(v, v) for k, v in document["char_map"].items()}
         self.char_table.update({ord(k): v for k, v in upper.items()})
-        # The same for the Basic Multilingual Plane as a list indexed by code point: str.translate raises and
-        # clears a KeyError for every character a dict does not map (most of them), a list never misses.
-        self.bmp_table: list[int] = list(range(0x10000))
+        # The same for the Basic Multilingual Plane as a sequence indexed by code point: str.translate raises
+        # and clears a KeyError for every character a dict does not map (most of them), a sequence never
+        # misses. A tuple, not a list: a tuple of numbers drops out of the garbage collector's view, where
+        # the list's 65,536 items were walked by every full collection (half of the process's references).
+        bmp = list(range(0x10000))
         for code, folded in self.char_table.items():
             if code < 0x10000:
-                self.bmp_table[code] = ord(folded)
+                bmp[code] = ord(folded)
+        self.bmp_table: tuple[int, ...] = tuple(bmp)
         # Every name is at least two characters. The first two (and three) code points of each say, by one
         # integer lookup (_pair, _triple), whether a name starts there: seven positions in ten start none,
         # and cost no substring, no string hash and no string compare. Names of two and three characters

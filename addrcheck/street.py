@@ -198,11 +198,14 @@ _PATTERNS: Final[tuple[_Part, ...]] = (
 # Pattern indices by the closing characters they need anywhere, indexed by code point (all of them in the
 # Basic Multilingual Plane): ord(text[i]) reads a code point without making a one-character string.
 _NO_PATTERNS: Final[tuple[int, ...]] = ()
-_NEEDED_AT: Final[list[tuple[int, ...]]] = [_NO_PATTERNS] * 0x10000
+_needed_at: list[tuple[int, ...]] = [_NO_PATTERNS] * 0x10000
 for _needed in frozenset().union(*(part.needs for part in _PATTERNS)):
-    _NEEDED_AT[ord(_needed)] = tuple(
+    _needed_at[ord(_needed)] = tuple(
         i for i, part in enumerate(_PATTERNS) if _needed in part.needs and _needed not in part.after
     )
+# A tuple, not a list: a tuple of tuples of numbers drops out of the garbage collector's view.
+_NEEDED_AT: Final[tuple[tuple[int, ...], ...]] = tuple(_needed_at)
+del _needed_at
 # The closing characters that count only after certain characters: (pattern index, those characters).
 _NEEDED_AFTER: Final[dict[str, tuple[tuple[int, frozenset[str]], ...]]] = {
     ch: tuple((i, part.after[ch]) for i, part in enumerate(_PATTERNS) if ch in part.after)
