@@ -191,6 +191,14 @@ class NameReadings:
         return named
 
 
+_PAIR_HASHES: Final = 1 << 20
+
+
+def _pair_hash(first: int, second: int) -> int:
+    """A number below _PAIR_HASHES for two code points (kept in machine integers when compiled)."""
+    return (first * 40503 + second) & (_PAIR_HASHES - 1)
+
+
 def _pair(text: str, at: int) -> int:
     """The two characters at ``at`` as one number (a code point fits in 21 bits)."""
     return (ord(text[at]) << 21) | ord(text[at + 1])
@@ -296,22 +304,36 @@ class Gazetteer:
         self._longer: dict[int, tuple[int, ...]] = {
             k: tuple(sorted(v, reverse=True)) for k, v in longer.items()
         }
+        # One bit per hash of the first two characters (find_names): about one in forty hashes that no
+        # pair has is set too, and then the dictionary says no.
+        pair_bits = bytearray(_PAIR_HASHES >> 3)
+        for key in self._raw_names:
+            hashed = _pair_hash(ord(key[0]), ord(key[1]))
+            pair_bits[hashed >> 3] |= 1 << (hashed & 7)
+        self._pair_bits: bytes = bytes(pair_bits)
 
     def find_names(self, text: str) -> list[tuple[int, int, str]]:
         """Every (start, end, name) in ``text`` that is a name in the gazetteer, overlaps included, by start
         and, at one start, longest first.
 
-        A dictionary scan, not an automaton: at each position the first two and three characters there
-        say which names start there, and each longer length that occurs is one lookup. On real addresses this costs a fraction of pyahocorasick's
+        A dictionary scan, not an automaton: at each position a bit says whether a name may start with the
+        two characters there, and the first two and three characters say which names do; each longer
+        length that occurs is one lookup. On real addresses this costs a fraction of pyahocorasick's
         search (whose root node has thousands of children to scan) and needs no automaton to build.
         """
         found: list[tuple[int, int, str]] = []
         names = self._raw_names
         pairs = self._pairs
         triples = self._triples
+        bits = self._pair_bits
         size = len(text)
         for start in range(size - 1):
-            two = pairs.get(_pair(text, start))
+            first = ord(text[start])
+            second = ord(text[start + 1])
+            hashed = _pair_hash(first, second)
+            if not (bits[hashed >> 3] >> (hashed & 7)) & 1:
+                continue  # seven positions in ten: no name starts with these two characters
+            two = pairs.get((first << 21) | second)
             if two is None:
                 continue
             if start + 2 < size:
