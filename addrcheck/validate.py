@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from addrcheck import messages
 from addrcheck.errors import AddressError
@@ -22,10 +23,10 @@ from addrcheck.policy import Policy, get_policy
 from addrcheck.text import control_characters
 
 # An industrial zone locates a place as a POI does (长山工业区11号; with no number: MISSING_HOUSE_NUMBER).
-_LOCATORS = ("road", "poi", "community", "devzone")
+_LOCATORS: Final = ("road", "poi", "community", "devzone")
 # A floor counts at a named building (仁恒置地广场35F, 金茂大厦42层): the courier asks at the tower's desk.
-_NUMBERS = ("road_number", "building", "room", "floor")
-_STATUS_OF = {
+_NUMBERS: Final = ("road_number", "building", "room", "floor")
+_STATUS_OF: Final = {
     ReasonCode.EMPTY: Status.INVALID,
     ReasonCode.TOO_LONG: Status.INVALID,
     ReasonCode.BINARY_INPUT: Status.INVALID,
@@ -33,7 +34,7 @@ _STATUS_OF = {
     ReasonCode.INCONSISTENT_HIERARCHY: Status.INCONSISTENT,
     ReasonCode.AMBIGUOUS_REGION: Status.AMBIGUOUS,
 }
-_STATUS_ORDER = (Status.INVALID, Status.INCONSISTENT, Status.AMBIGUOUS, Status.VAGUE)
+_STATUS_ORDER: Final = (Status.INVALID, Status.INCONSISTENT, Status.AMBIGUOUS, Status.VAGUE)
 
 
 def validate(text: str, /, *, policy: Policy | str | None = None) -> ValidationResult:
