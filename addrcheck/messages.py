@@ -131,5 +131,5 @@ def reason(
     """Build a Reason with both messages filled in (``variant`` picks a cause-specific sentence)."""
     zh, en = VARIANTS[(code, variant)] if variant else MESSAGES[code]
     if values or "{" in zh:  # formatting is a slow call: skipped for a sentence with no placeholder
-        zh, en = zh.format(**values), en.format(**values)
+        zh, en = zh.format_map(values), en.format_map(values)
     return Reason(code, zh, en, span, severity)
