@@ -199,9 +199,9 @@ def _pair_hash(first: int, second: int) -> int:
     return (first * 40503 + second) & (_PAIR_HASHES - 1)
 
 
-def _pair(text: str, at: int) -> int:
-    """The two characters at ``at`` as one number (a code point fits in 21 bits)."""
-    return (ord(text[at]) << 21) | ord(text[at + 1])
+def _pair(first: int, second: int) -> int:
+    """Two code points as one number (a code point fits in 21 bits)."""
+    return (first << 21) | second
 
 
 def _triple(text: str, at: int) -> int:
@@ -289,8 +289,14 @@ class Gazetteer:
         self._pairs: dict[int, str] = {}  # first two characters -> the name they are, or ""
         self._triples: dict[int, str] = {}  # first three -> the name they are, or ""
         longer: dict[int, set[int]] = {}  # first three -> lengths of the longer names
+        # One bit per hash of the first two characters (find_names): about one in forty hashes that no
+        # pair has is set too, and then the dictionary says no.
+        pair_bits = bytearray(_PAIR_HASHES >> 3)
         for key in self._raw_names:
-            pair = _pair(key, 0)
+            first, second = ord(key[0]), ord(key[1])
+            hashed = _pair_hash(first, second)
+            pair_bits[hashed >> 3] |= 1 << (hashed & 7)
+            pair = _pair(first, second)
             if len(key) == 2:
                 self._pairs[pair] = key
                 continue
@@ -304,12 +310,6 @@ class Gazetteer:
         self._longer: dict[int, tuple[int, ...]] = {
             k: tuple(sorted(v, reverse=True)) for k, v in longer.items()
         }
-        # One bit per hash of the first two characters (find_names): about one in forty hashes that no
-        # pair has is set too, and then the dictionary says no.
-        pair_bits = bytearray(_PAIR_HASHES >> 3)
-        for key in self._raw_names:
-            hashed = _pair_hash(ord(key[0]), ord(key[1]))
-            pair_bits[hashed >> 3] |= 1 << (hashed & 7)
         self._pair_bits: bytes = bytes(pair_bits)
 
     def find_names(self, text: str) -> list[tuple[int, int, str]]:
@@ -333,7 +333,7 @@ class Gazetteer:
             hashed = _pair_hash(first, second)
             if not (bits[hashed >> 3] >> (hashed & 7)) & 1:
                 continue  # seven positions in ten: no name starts with these two characters
-            two = pairs.get((first << 21) | second)
+            two = pairs.get((first << 21) | second)  # _pair(first, second), inline on the hot path
             if two is None:
                 continue
             if start + 2 < size:

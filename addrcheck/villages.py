@@ -132,9 +132,11 @@ class VillageTable:
                     village = self._village(town, villages[begin : end if end >= 0 else len(villages)])
                     if village.name == name or village.official_name == name:
                         exact.append(village)
-                    elif len(stem) >= _MIN_STEM and split_class(village.name)[0] == stem:
-                        same = not kind or split_class(village.name)[1] == kind
-                        (same_class if same else other_class).append(village)
+                    elif len(stem) >= _MIN_STEM:
+                        village_stem, village_kind = split_class(village.name)
+                        if village_stem == stem:
+                            same = not kind or village_kind == kind
+                            (same_class if same else other_class).append(village)
                 at = villages.find(stem, at + 1)
         return tuple(exact or same_class or other_class)
 
