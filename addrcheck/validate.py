@@ -20,12 +20,11 @@ from addrcheck.models import (
 )
 from addrcheck.parse import parse
 from addrcheck.policy import Policy, get_policy
-from addrcheck.text import control_characters
+from addrcheck.street import landmark_after
+from addrcheck.text import control_characters, fold
 
 # An industrial zone locates a place as a POI does (长山工业区11号; with no number: MISSING_HOUSE_NUMBER).
 _LOCATORS: Final = ("road", "poi", "community", "devzone")
-# A floor counts at a named building (仁恒置地广场35F, 金茂大厦42层): the courier asks at the tower's desk.
-_NUMBERS: Final = ("road_number", "building", "room", "floor")
 _STATUS_OF: Final = {
     ReasonCode.EMPTY: Status.INVALID,
     ReasonCode.TOO_LONG: Status.INVALID,
@@ -148,10 +147,36 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
             reasons.append(messages.reason(ReasonCode.MISSING_TOWN))
     if rules.require_locator and not any(name in components for name in _LOCATORS):
         reasons.append(messages.reason(ReasonCode.MISSING_STREET))
-    elif rules.require_house_number and not any(name in components for name in _NUMBERS):
+    elif rules.require_house_number and not _numbered(parsed):
         anchor = next((components[n] for n in _LOCATORS if n in components), None)
         reasons.append(messages.reason(ReasonCode.MISSING_HOUSE_NUMBER, anchor.span if anchor else None))
     return reasons
+
+
+def _numbered(parsed: ParseResult) -> bool:
+    """Whether the address numbers its premises: a door or building number, or a floor or room in a named
+    place (仁恒置地广场35F, 金茂大厦42层: the courier asks at the tower's desk). A POI given as a landmark (某超市对面三楼) names no place: a floor there is in a building the
+    address does not name."""
+    components = parsed.components
+    if "road_number" in components or "building" in components:
+        return True
+    if "floor" not in components and "room" not in components:
+        return False
+    poi = components.get("poi")
+    if poi is None or poi.span is None:
+        return True
+    end = poi.span[1]
+    if not landmark_after(fold(parsed.original[end : end + 3]), 0):
+        return True
+    # A landmark counts against the numbers that follow it with no other named place between (某超市对面
+    # 三楼); a floor written before it (某大厦二楼(苏园对面)) is in the place before.
+    following = ""
+    at = len(parsed.original)
+    for name, component in components.items():
+        span = component.span
+        if span is not None and end <= span[0] < at:
+            following, at = name, span[0]
+    return following not in ("floor", "room")
 
 
 def _status(reasons: list[Reason]) -> Status:

@@ -70,6 +70,16 @@ ERROR_CASES = [
     ("浙江省杭州市余杭区五常街道西溪湿地", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市余杭区五常街道西溪花园3幢", Status.OK, ()),
     ("浙江省金华市武义县王宅镇上黄村18号", Status.OK, ()),
+    # A floor counts in a named place (a tower's desk finds the floor)...
+    ("浙江省杭州市西湖区文三路华星大厦三楼", Status.OK, ()),
+    # ...not after a landmark: "opposite the stadium, second floor" names no building of its own.
+    ("浙江省杭州市西湖区文三路肯德基对面三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    ("浙江省杭州市西湖区黄龙体育中心对面平层2楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    # A place named after the landmark word is where the address is; a landmark written after the floor
+    # only says how to find it.
+    ("浙江省杭州市西湖区武林门对面星光广场二楼", Status.OK, ()),
+    ("浙江省杭州市西湖区文三路华星大厦三楼(肯德基对面)", Status.OK, ()),
+    ("浙江省杭州市西湖区文三路肯德基对面100号", Status.OK, ()),
 ]
 
 
