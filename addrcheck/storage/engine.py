@@ -12,7 +12,9 @@ instead of failing with "database is locked" when the second one upgrades its re
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,25 @@ def _prepare_sqlite_path(url: URL) -> None:
     Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _use_wal(cursor: Any) -> None:
+    """Put the database file in WAL mode, which it keeps once set.
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once instead of waiting
+    out the busy timeout: three processes opening a new database together failed that way. So the mode
+    is only set when it is not WAL already, and a locked switch is tried again until the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def make_engine(url: str | URL) -> Engine:
     """A new engine for ``url``; prefer ``get_engine`` outside tests.
 
@@ -64,7 +85,7 @@ def make_engine(url: str | URL) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if parsed.database and parsed.database != ":memory:":
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor)
         finally:
             cursor.close()
 

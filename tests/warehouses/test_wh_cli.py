@@ -187,9 +187,10 @@ def test_concurrent_cli_routes_on_a_fresh_database(tmp_path: Path) -> None:
         )
         for _ in range(3)
     ]
+    # Every process is waited for (and its pipes closed) before any is judged.
+    finished = [process.communicate(timeout=120) for process in processes]
     outputs = []
-    for process in processes:
-        out, err = process.communicate(timeout=120)
+    for process, (out, err) in zip(processes, finished, strict=True):
         assert process.returncode == 0, err
         outputs.append(json.loads(out))
     assert sum(o["created"] for o in outputs) == 1
