@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Final
 
 from addrcheck.models import COMPONENT_NAMES
-from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, normalize_number
+from addrcheck.text import CHINESE_NUMERAL, SEPARATORS, char_table, normalize_number
 
 _HAN: Final = "\u4e00-\u9fff"
 _NUM: Final = f"(?:[0-9]+|[{CHINESE_NUMERAL}]+)"
@@ -409,47 +409,35 @@ _POI_HEAD: Final = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
 _COMMUNITY_ENDS: Final = ("社区", "村", "居委会", "村委会", "村委")
 
 
-# Words that say a place is given from a landmark (某某超市对面), looked for inside a run.
-LANDMARK_WORDS: Final = ("斜对面", "正对面", "对面", "对过", "附近", "旁边", "隔壁")
-# Text after a landmark word this short and with no premises word names no place of its own (平层, 二楼).
+# Words that say a place is given from a landmark (某某超市对面): the two-character ones, which the longer
+# (斜对面, 正对面) end with.
+LANDMARK_WORDS: Final = ("对面", "对过", "附近", "旁边", "隔壁")
+_LANDMARK_PAIRS: Final = frozenset(LANDMARK_WORDS)
+_LANDMARK_FIRST: Final = char_table(w[0] for w in LANDMARK_WORDS)
+# Text after a landmark word this short names no place of its own (平层, 二楼), unless it is a village.
 _NAMELESS_AFTER: Final = 2
 
 
-def _landmarks_cut(
-    text: str, runs: list[tuple[int, int]], rests: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """``runs`` with each run that goes on past a landmark word (某体育馆对面平层) cut after it, when what
-    follows names no place: the run then ends with the word (the landmark is its POI, the word only says
-    where from) and the rest goes to ``rests``, text left unplaced. A run that names a place after the word (某大门对面
-    星光广场) stays whole: that place is where the address is."""
-    cut: list[tuple[int, int]] = []
-    for start, end in runs:
-        chunk = text[start:end]
-        word_end = -1
-        for word in LANDMARK_WORDS:
-            at = chunk.find(word, 1)
-            if at > 0 and at + len(word) < len(chunk):
-                word_end = at + len(word)
-                break
-        if word_end < 0:
-            cut.append((start, end))
-            continue
-        after = chunk[word_end:]
-        if (
-            len(after) > _NAMELESS_AFTER
-            or _POI_HEAD.match(after) is not None
-            or after.endswith(_COMMUNITY_ENDS)
-        ):
-            cut.append((start, end))
-            continue
-        cut.append((start, start + word_end))
-        rests.append((start + word_end, end))
-    return cut
+def _landmark_cut(text: str, start: int, end: int) -> int:
+    """Where to cut the run ``text[start:end]`` that goes on past a landmark word (某体育馆对面平层) when what
+    follows names no place, or -1: cut there, the run ends with the word (the landmark is its POI, the
+    word only says where from) and the rest is text left unplaced. A run that names a place after the
+    word (某大门对面星光广场) stays whole: that place is where the address is."""
+    # Only a word that leaves one or two characters after it can leave them nameless.
+    for rest in range(_NAMELESS_AFTER, 0, -1):
+        at = end - rest - 2
+        if at > start:
+            code = ord(text[at])
+            if code < 0x10000 and _LANDMARK_FIRST[code] and text[at : at + 2] in _LANDMARK_PAIRS:
+                return -1 if text.endswith(_COMMUNITY_ENDS, at + 2, end) else at + 2
+    return -1
 
 
 def landmark_after(text: str, end: int) -> bool:
     """Whether a landmark word starts at ``end``: the place before it only says where the address is from."""
-    return text.startswith(LANDMARK_WORDS, end)
+    if text[end : end + 1] in ("斜", "正"):  # 斜对面, 正对面
+        end += 1
+    return text[end : end + 2] in _LANDMARK_PAIRS
 
 
 def _has_name(text: str, start: int, end: int) -> bool:
@@ -721,10 +709,13 @@ def parse_street(
     if pending >= 0:
         other.append((pending, end))
     leftovers: list[tuple[int, int]] = []
-    rests: list[tuple[int, int]] = []
-    if other:
-        other = _landmarks_cut(text, other, rests)
+    landmarks = False
     for span_start, span_end in other:
+        landmark_end = _landmark_cut(text, span_start, span_end)
+        if landmark_end >= 0:
+            leftovers.append((landmark_end, span_end))
+            span_end = landmark_end
+            landmarks = True
         chunk = text[span_start:span_end]
         if chunk in _JUNK:
             leftovers.append((span_start, span_end))
@@ -759,7 +750,6 @@ def parse_street(
             leftovers.append((span_start, span_end))
     if any(parts[i - 1].start > parts[i].start for i in range(1, len(parts))):
         parts.sort(key=_part_start)  # a POI or community found among the leftovers
-    if rests:
-        leftovers += rests
+    if landmarks:
         leftovers.sort()
     return parts, leftovers, sections

@@ -74,6 +74,7 @@ ERROR_CASES = [
     ("浙江省杭州市西湖区文三路华星大厦三楼", Status.OK, ()),
     # ...not after a landmark: "opposite the stadium, second floor" names no building of its own.
     ("浙江省杭州市西湖区文三路肯德基对面三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    ("浙江省杭州市西湖区文三路肯德基斜对面三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市西湖区黄龙体育中心对面平层2楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     # A place named after the landmark word is where the address is; a landmark written after the floor
     # only says how to find it.
