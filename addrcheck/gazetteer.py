@@ -17,13 +17,17 @@ first asked for (``get_village``, ``villages_of``, ``find_villages``).
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
+
+import orjson
 
 from addrcheck.villages import Village, VillageTable, load_village_table
 
@@ -439,6 +443,19 @@ class Gazetteer:
         return (*self.ancestors[code], code)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while the tables are built: their new objects set off collections that walk
+    them and free nothing (a fifth of the build's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 _lock = threading.Lock()
 _gazetteer: Gazetteer | None = None
 load_seconds: float | None = None
@@ -451,8 +468,9 @@ def get_gazetteer() -> Gazetteer:
         with _lock:
             if _gazetteer is None:
                 started = time.perf_counter()
-                text = resources.files("addrcheck").joinpath("_data/divisions.json").read_text("utf-8")
-                _gazetteer = Gazetteer(json.loads(text))
+                data = resources.files("addrcheck").joinpath("_data/divisions.json").read_bytes()
+                with _collector_paused():
+                    _gazetteer = Gazetteer(orjson.loads(data))
                 load_seconds = time.perf_counter() - started
     return _gazetteer
 

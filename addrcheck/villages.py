@@ -14,10 +14,11 @@ without its class word (多福巷, 华丰): the short form, used only together w
 from __future__ import annotations
 
 import gzip
-import json
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+import orjson
 
 # The class words that end a village's or community's name, longest first. 居委会 is what a community was
 # called before 社区, and 嘎查 is a village in Inner Mongolia: the same classes as 社区 and 村.
@@ -144,7 +145,7 @@ class VillageTable:
 def load_village_table() -> VillageTable:
     """Read the packaged table (about 3.6 MB compressed); the gazetteer calls this once, under its lock."""
     data = resources.files("addrcheck").joinpath("_data/villages.json.gz").read_bytes()
-    return VillageTable(json.loads(gzip.decompress(data)))
+    return VillageTable(orjson.loads(gzip.decompress(data)))
 
 
 __all__ = ["Village", "VillageTable", "load_village_table", "split_class"]
