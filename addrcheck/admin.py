@@ -505,9 +505,26 @@ def _second_address(
         # (…0号杭州富阳和顺门业有限公司).
         if not official and _ADDRESS_LABEL.search(text, max(0, start - 8), start) is None:
             continue
+        if _restated(text, start, chain, mentions):
+            continue
         if any(m[0] == end for m in mentions) or (official and _road_next(text, end)):
             return (start, end)
     return None
+
+
+def _restated(text: str, start: int, chain: list[Node], mentions: list[Mention]) -> bool:
+    """Whether the divisions opening a pair of brackets at ``start`` are all ones the chain names before
+    them: the same place written again (…1106室(北京市朝阳区建国路15号院)), an aside, not a second address.
+    Brackets that add a division (韶关市…商铺(韶关市浈江区…窗口)) may hold another place: still one."""
+    if start == 0 or text[start - 1] not in _OPENING_BRACKETS:
+        return False
+    close = min((at for at in (text.find(c, start) for c in _CLOSING_BRACKETS) if at >= 0), default=-1)
+    if close < 0:
+        return False
+    codes = {node.code for node in chain if node.end <= start}  # a division new in the brackets: elsewhere
+    return bool(codes) and all(
+        not readings.codes.isdisjoint(codes) for at, _, _, readings in mentions if start <= at < close
+    )
 
 
 def _has_separator(text: str, start: int, end: int) -> bool:

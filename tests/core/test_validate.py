@@ -70,6 +70,15 @@ ERROR_CASES = [
     ("浙江省杭州市余杭区五常街道西溪湿地", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市余杭区五常街道西溪花园3幢", Status.OK, ()),
     ("浙江省金华市武义县王宅镇上黄村18号", Status.OK, ()),
+    # The same divisions written again in brackets restate the place; other ones, or new ones, may be a
+    # second place, and a return address is one.
+    ("北京市朝阳区建国路88号A座1101室(北京市朝阳区建国路88号)", Status.OK, ()),
+    (
+        "北京市朝阳区建国路88号A座1101室(北京市海淀区中关村大街1号)",
+        Status.INCONSISTENT,
+        ("INCONSISTENT_HIERARCHY",),
+    ),
+    ("北京市建国路88号A座1101室(北京市朝阳区建国路88号)", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY",)),
     # A floor counts in a named place (a tower's desk finds the floor)...
     ("浙江省杭州市西湖区文三路华星大厦三楼", Status.OK, ()),
     # ...not after a landmark: "opposite the stadium, second floor" names no building of its own.
