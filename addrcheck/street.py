@@ -301,7 +301,7 @@ _LEFTOVER_SUFFIX: Final = re.compile("(?:市辖区|街道办事处|街道|镇|�
 _CONNECTORS: Final = frozenset("与和跟及同")
 _JUNK: Final = (
     frozenset(SEPARATORS)
-    | {"近", "旁", "对面", "附近", "电联", "电话联系"}
+    | {"近", "旁", "对面", "对过", "附近", "电联", "电话联系"}
     | _CONNECTORS
     | {"市辖区", "街道办事处", "街道", "镇", "乡", "区", "县", "市", "省"}
 )
@@ -398,7 +398,21 @@ _CROSSING: Final = re.compile("(?:交叉路口|十字路口|交叉口|交汇处|
 _CROSSING_STARTS: Final = ("交", "十", "路")
 # Words at the end of a run that only say where from the place it names (某某超市对面), by length.
 _ASSIST_ENDS: Final = _Suffixes(
-    {"电话联系", "斜对面", "正对面", "电联", "附近", "旁边", "对面", "隔壁", "边上", "后面", "楼下", "里面"}
+    {
+        "电话联系",
+        "斜对面",
+        "正对面",
+        "电联",
+        "附近",
+        "旁边",
+        "对面",
+        "对过",
+        "隔壁",
+        "边上",
+        "后面",
+        "楼下",
+        "里面",
+    }
     | {d + w for d in "东西南北" for w in "侧面"}
     | set("旁内")
 )
@@ -409,35 +423,58 @@ _POI_HEAD: Final = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
 _COMMUNITY_ENDS: Final = ("社区", "村", "居委会", "村委会", "村委")
 
 
-# Words that say a place is given from a landmark (某某超市对面): the two-character ones, which the longer
-# (斜对面, 正对面) end with.
-LANDMARK_WORDS: Final = ("对面", "对过", "附近", "旁边", "隔壁")
-_LANDMARK_PAIRS: Final = frozenset(LANDMARK_WORDS)
-_LANDMARK_FIRST: Final = char_table(w[0] for w in LANDMARK_WORDS)
-# Text after a landmark word this short names no place of its own (平层, 二楼), unless it is a village.
-_NAMELESS_AFTER: Final = 2
+# Words after a place that give the address from it (某某超市对面): the place is a landmark, not the
+# premises. Longest first, as landmark_end tries them.
+LANDMARK_WORDS: Final = (
+    "斜对面",
+    "正对面",
+    "斜对过",
+    "对面",
+    "对过",
+    "附近",
+    "旁边",
+    "隔壁",
+    "边上",
+    "后面",
+    "旁",
+)
+# The two-character ones, which a run that goes on past them is cut after (the longer ones end with 对面).
+_LANDMARK_PAIRS: Final = frozenset(w for w in LANDMARK_WORDS if len(w) == 2)
+# Words for a part of some building that name no place of their own (某体育馆对面平层).
+_NAMELESS: Final = frozenset({"平层", "楼上", "楼下", "底商", "门面", "铺面", "店面", "门市", "商铺"})
+_NAMELESS_FIRST: Final = char_table(w[0] for w in _NAMELESS)
 
 
 def _landmark_cut(text: str, start: int, end: int) -> int:
-    """Where to cut the run ``text[start:end]`` that goes on past a landmark word (某体育馆对面平层) when what
-    follows names no place, or -1: cut there, the run ends with the word (the landmark is its POI, the
-    word only says where from) and the rest is text left unplaced. A run that names a place after the
-    word (某大门对面星光广场) stays whole: that place is where the address is."""
-    # Only a word that leaves one or two characters after it can leave them nameless.
-    for rest in range(_NAMELESS_AFTER, 0, -1):
-        at = end - rest - 2
-        if at > start:
-            code = ord(text[at])
-            if code < 0x10000 and _LANDMARK_FIRST[code] and text[at : at + 2] in _LANDMARK_PAIRS:
-                return -1 if text.endswith(_COMMUNITY_ENDS, at + 2, end) else at + 2
-    return -1
+    """Where to cut the run ``text[start:end]`` that goes on past a landmark word with only a nameless word
+    after it (某体育馆对面平层), or -1: cut there, the run ends with the landmark word (the landmark is its
+    POI, the word says where from) and the nameless word is text left unplaced. A run that names anything
+    after the word (某大门对面星光广场, 火车站对面国贸) stays whole: that place is where the address is."""
+    at = end - 4  # a landmark word and a nameless word, both of two characters, end the run
+    if at <= start:
+        return -1
+    code = ord(text[end - 2])
+    if code >= 0x10000 or not _NAMELESS_FIRST[code] or text[end - 2 : end] not in _NAMELESS:
+        return -1
+    return at + 2 if text[at : at + 2] in _LANDMARK_PAIRS else -1
 
 
-def landmark_after(text: str, end: int) -> bool:
-    """Whether a landmark word starts at ``end``: the place before it only says where the address is from."""
-    if text[end : end + 1] in ("斜", "正"):  # 斜对面, 正对面
-        end += 1
-    return text[end : end + 2] in _LANDMARK_PAIRS
+def past_landmark(text: str, at: int) -> int:
+    """Where what follows a landmark word at ``at`` starts (separators around it and a nameless word after
+    it skipped: 某超市 (对面) 平层), or -1 if no landmark word is there: the place before ``at`` then only
+    says where the address is from."""
+    size = len(text)
+    while at < size and text[at] in SEPARATORS:
+        at += 1
+    word = next((w for w in LANDMARK_WORDS if text.startswith(w, at)), "")
+    if not word:
+        return -1
+    at += len(word)
+    while at < size and text[at] in SEPARATORS:
+        at += 1
+    if text[at : at + 2] in _NAMELESS:
+        at += 2
+    return at
 
 
 def _has_name(text: str, start: int, end: int) -> bool:
@@ -731,10 +768,14 @@ def parse_street(
                 continue
         tail = _longest_suffix(chunk, 0, len(chunk), _ASSIST_ENDS)
         if tail > 0:
-            # 某某超市对面: the POI is the shop, 对面 only says where from it.
-            leftovers.append((span_start + tail, span_end))
-            span_end = span_start + tail
-            chunk = chunk[:tail]
+            # 某某超市对面: the POI is the shop, 对面 only says where from it (and 对面电联, 对面附近: each word).
+            words_start = tail
+            while tail > 0:
+                words_start = tail
+                tail = _longest_suffix(chunk, 0, tail, _ASSIST_ENDS)
+            leftovers.append((span_start + words_start, span_end))
+            span_end = span_start + words_start
+            chunk = chunk[:words_start]
         head = _POI_HEAD.match(chunk) if SPLIT_SUBPOI and "poi" not in seen else None
         head_end = head.end() if head is not None else -1
         if 0 <= head_end < len(chunk) - 1:

@@ -20,7 +20,7 @@ from addrcheck.models import (
 )
 from addrcheck.parse import parse
 from addrcheck.policy import Policy, get_policy
-from addrcheck.street import landmark_after
+from addrcheck.street import past_landmark
 from addrcheck.text import control_characters, fold
 
 # An industrial zone locates a place as a POI does (长山工业区11号; with no number: MISSING_HOUSE_NUMBER).
@@ -155,8 +155,10 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
 
 def _numbered(parsed: ParseResult) -> bool:
     """Whether the address numbers its premises: a door or building number, or a floor or room in a named
-    place (仁恒置地广场35F, 金茂大厦42层: the courier asks at the tower's desk). A POI given as a landmark (某超市对面三楼) names no place: a floor there is in a building the
-    address does not name."""
+    place (仁恒置地广场35F, 金茂大厦42层: the courier asks at the tower's desk). A POI given as a landmark
+    (某超市对面三楼) names no place: a floor or room right after the landmark word is in a building the
+    address does not name. One written before it (某大厦二楼(苏园对面)) or after another name (某超市对面
+    星光广场3楼) is not."""
     components = parsed.components
     if "road_number" in components or "building" in components:
         return True
@@ -166,17 +168,15 @@ def _numbered(parsed: ParseResult) -> bool:
     if poi is None or poi.span is None:
         return True
     end = poi.span[1]
-    if not landmark_after(fold(parsed.original[end : end + 3]), 0):
+    skipped = past_landmark(fold(parsed.original[end : end + 10]), 0)
+    if skipped < 0:
         return True
-    # A landmark counts against the numbers that follow it with no other named place between (某超市对面
-    # 三楼); a floor written before it (某大厦二楼(苏园对面)) is in the place before.
-    following = ""
-    at = len(parsed.original)
-    for name, component in components.items():
-        span = component.span
-        if span is not None and end <= span[0] < at:
-            following, at = name, span[0]
-    return following not in ("floor", "room")
+    after = end + skipped
+    for name in ("floor", "room"):
+        number = components.get(name)
+        if number is not None and number.span is not None and number.span[0] == after:
+            return False
+    return True
 
 
 def _status(reasons: list[Reason]) -> Status:

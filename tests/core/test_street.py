@@ -226,8 +226,9 @@ def test_door_numbers_in_a_whole_address(text: str, status: str, components: dic
         ("翠湖家园对面", [("poi", "翠湖家园")], ["对面"]),
         # A landmark inside a run: what follows names no place, so the landmark is the POI...
         ("体育中心对面平层", [("poi", "体育中心")], ["对面", "平层"]),
-        # ...but a place named after it is one POI with it (the address is there, from the landmark).
+        # ...but a place named after it, however short, is one POI with it (the address is there, from the landmark).
         ("武林门对面星光广场", [("poi", "武林门对面星光广场")], []),
+        ("火车站对面国贸", [("poi", "火车站对面国贸")], []),
         ("华联超市电联", [("poi", "华联超市")], ["电联"]),
         # An intersection: the connector and the crossing word are neither road nor POI.
         (

@@ -84,10 +84,14 @@ ERROR_CASES = [
     # ...not after a landmark: "opposite the stadium, second floor" names no building of its own.
     ("浙江省杭州市西湖区文三路肯德基对面三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市西湖区文三路肯德基斜对面三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    ("浙江省杭州市西湖区文三路肯德基对过三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    ("浙江省杭州市西湖区文三路肯德基(对面)三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市西湖区黄龙体育中心对面平层2楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     # A place named after the landmark word is where the address is; a landmark written after the floor
     # only says how to find it.
     ("浙江省杭州市西湖区武林门对面星光广场二楼", Status.OK, ()),
+    ("浙江省杭州市西湖区文三路肯德基对面 星光广场3楼", Status.OK, ()),
+    ("浙江省杭州市上城区火车站对面国贸3楼", Status.OK, ()),
     ("浙江省杭州市西湖区文三路华星大厦三楼(肯德基对面)", Status.OK, ()),
     ("浙江省杭州市西湖区文三路肯德基对面100号", Status.OK, ()),
 ]
