@@ -156,8 +156,8 @@ def _policy_reasons(parsed: ParseResult, rules: Policy) -> list[Reason]:
 def _numbered(parsed: ParseResult) -> bool:
     """Whether the address numbers its premises: a door or building number, or a floor or room in a named
     place (仁恒置地广场35F, 金茂大厦42层: the courier asks at the tower's desk). A POI given as a landmark
-    (某超市对面三楼) names no place: a floor or room right after the landmark word is in a building the
-    address does not name. One written before it (某大厦二楼(苏园对面)) or after another name (某超市对面
+    (某超市对面三楼) names no place: a unit, floor or room right after the landmark word is in a building
+    the address does not name. One written before it (某大厦二楼(苏园对面)) or after another name (某超市对面
     星光广场3楼) is not."""
     components = parsed.components
     if "road_number" in components or "building" in components:
@@ -172,7 +172,7 @@ def _numbered(parsed: ParseResult) -> bool:
     if skipped < 0:
         return True
     after = end + skipped
-    for name in ("floor", "room"):
+    for name in ("unit", "floor", "room"):
         number = components.get(name)
         if number is not None and number.span is not None and number.span[0] == after:
             return False

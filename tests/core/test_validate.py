@@ -86,6 +86,7 @@ ERROR_CASES = [
     ("浙江省杭州市西湖区文三路肯德基斜对面三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市西湖区文三路肯德基对过三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市西湖区文三路肯德基(对面)三楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
+    ("浙江省杭州市西湖区文三路肯德基对面2单元301室", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     ("浙江省杭州市西湖区黄龙体育中心对面平层2楼", Status.VAGUE, ("MISSING_HOUSE_NUMBER",)),
     # A place named after the landmark word is where the address is; a landmark written after the floor
     # only says how to find it.
