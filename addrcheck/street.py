@@ -424,8 +424,8 @@ _COMMUNITY_ENDS: Final = ("社区", "村", "居委会", "村委会", "村委")
 
 
 # Words after a place that give the address from it (某某超市对面): the place is a landmark, not the
-# premises. Longest first, as landmark_end tries them.
-LANDMARK_WORDS: Final = (
+# premises. Longest first, as past_landmark tries them.
+_LANDMARK_WORDS: Final = (
     "斜对面",
     "正对面",
     "斜对过",
@@ -439,7 +439,7 @@ LANDMARK_WORDS: Final = (
     "旁",
 )
 # The two-character ones, which a run that goes on past them is cut after (the longer ones end with 对面).
-_LANDMARK_PAIRS: Final = frozenset(w for w in LANDMARK_WORDS if len(w) == 2)
+_LANDMARK_PAIRS: Final = frozenset(w for w in _LANDMARK_WORDS if len(w) == 2)
 # Words for a part of some building that name no place of their own (某体育馆对面平层).
 _NAMELESS: Final = frozenset({"平层", "楼上", "楼下", "底商", "门面", "铺面", "店面", "门市", "商铺"})
 _NAMELESS_FIRST: Final = char_table(w[0] for w in _NAMELESS)
@@ -466,7 +466,7 @@ def past_landmark(text: str, at: int) -> int:
     size = len(text)
     while at < size and text[at] in SEPARATORS:
         at += 1
-    word = next((w for w in LANDMARK_WORDS if text.startswith(w, at)), "")
+    word = next((w for w in _LANDMARK_WORDS if text.startswith(w, at)), "")
     if not word:
         return -1
     at += len(word)
