@@ -1294,6 +1294,24 @@ def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:
     return found[0] if len(found) == 1 else ""
 
 
+def _county_sounding(key: str, official: list[NameEntry], city: str, gazetteer: Gazetteer) -> str:
+    """The one county of ``city`` whose name sounds as ``key`` does, written with other characters
+    (上海市黄埔区: 黄浦区, not Guangzhou's 黄埔区), or "". Only a county's name in use has its sound
+    (``official``: ``key``'s readings as written in full; a retired name's are its successor's); a county of
+    another sound (杭州市婺城区) is the contradiction it looks like, one of the same name a sibling
+    (桥东区…桥西区)."""
+    county = next((e.code for e in official if e.kind == KIND_FULL and e.level == DISTRICT), "")
+    sound = gazetteer.county_sound.get(county) if county else None
+    if not sound:
+        return ""
+    found = [
+        code
+        for code in gazetteer.children.get(city, ())
+        if gazetteer.county_sound.get(code) == sound and gazetteer.name_of[code] != key
+    ]
+    return found[0] if len(found) == 1 else ""
+
+
 def _town_starting(key: str, county: str, gazetteer: Gazetteer) -> str:
     """The one township of ``county`` whose name is ``key`` with more before its suffix (马店镇 ->
     马店集镇, 新城镇 -> 新城子镇), or ""."""
@@ -1390,6 +1408,9 @@ def _find_conflicts(
         county = next((code for code in lineage if len(code) == 6), "")
         city = next((code for code in lineage if len(code) == 4), "")
         province = lineage[0][:2]
+        if not city:  # a municipality named alone (上海市黄埔区): its one city
+            cities = [code for code in gazetteer.children.get(province, ()) if len(code) == 4]
+            city = cities[0] if len(cities) == 1 else ""
     for start, end, key, readings in others:
         if (
             _overlaps(start, end, taken)
@@ -1472,7 +1493,9 @@ def _find_conflicts(
                 used.append((start, end))
                 continue
             if official and best.level == DISTRICT and city:
-                meant = _county_starting(key, city, gazetteer)
+                meant = _county_starting(key, city, gazetteer) or _county_sounding(
+                    key, official, city, gazetteer
+                )
                 if meant:
                     result.misnamed.append((start, end, meant))
                     continue

@@ -92,6 +92,11 @@ VARIANTS: dict[tuple[ReasonCode, str], tuple[str, str]] = {
         "“{name}” is no longer listed here after {year} (abolished, merged, renamed or moved); read as "
         "today's “{current}”.",
     ),
+    (ReasonCode.UNCONFIRMED_REGION, "misnamed"): (
+        "“{name}”与地址中的其他区划不符，可能是{options}的误写或简称。请确认所在地区。",
+        "“{name}” does not fit the other divisions in the address: it may be {options}, misspelt or "
+        "shortened. Please confirm the region.",
+    ),
     (ReasonCode.INCONSISTENT_HIERARCHY, "second"): (
         "地址栏里有第二个地址（从“{name}”起）：退货地址只能写一个，请只保留{context}的地址或另一个。",
         "The field holds a second address (from “{name}”): a return address must be one place; keep the one "

@@ -156,6 +156,7 @@ def parse(text: str, /) -> ParseResult:
             messages.reason(
                 ReasonCode.UNCONFIRMED_REGION,
                 (start, end),
+                variant="misnamed",
                 name=text[start:end],
                 options=candidates[-1].normalized,
             )

@@ -550,6 +550,23 @@ def read_vocab(name: str) -> list[str]:
     return words
 
 
+def pypinyin_version() -> str:
+    import pypinyin
+
+    return str(pypinyin.__version__)
+
+
+def county_sounds(units: dict[str, dict[str, object]]) -> dict[str, str]:
+    """Every county-level unit's name as toneless pinyin, syllables joined (黄浦区 -> huangpuqu)."""
+    from pypinyin import lazy_pinyin  # only the build needs it (the dev extra)
+
+    return {
+        code: "".join(lazy_pinyin(str(unit["name"])))
+        for code, unit in sorted(units.items())
+        if unit["level"] == DISTRICT
+    }
+
+
 def main() -> int:
     units, replaced = build_units()
     add_short_names(units)
@@ -592,6 +609,7 @@ def main() -> int:
                 "jionlp: dongrixinyu/JioNLP 1.5.31 banner aliases (Apache-2.0)",
                 "cpca: cpca 0.5.5 adcodes.csv centroids (MIT)",
                 "opencc: TSCharacters.txt (Apache-2.0)",
+                f"pypinyin {pypinyin_version()}: county sounds (MIT)",
             ],
         },
         "columns": ["code", "name", "level", "parent", "short_name", "lon", "lat", "approximate_point"],
@@ -611,6 +629,9 @@ def main() -> int:
             )
             for city, names in sorted(RETIRED_IN_CITY.items())
         },
+        # county code -> its name's sound (toneless pinyin): a county written with a look-alike character
+        # of the same sound (上海市黄埔区 for 黄浦区) is asked about, not called a contradiction.
+        "county_sounds": county_sounds(units),
         # Word lists the parser reads (data/vocab/*.txt).
         "vocab": {"premises": read_vocab("premises_words"), "zones": read_vocab("zone_words")},
     }

@@ -50,6 +50,20 @@ def test_a_townships_province_and_county_are_its_code_prefixes() -> None:
                 assert {a for a in ancestors if len(a) == length} == expected, code
 
 
+def test_every_county_has_its_sound_and_no_two_of_one_city_share_one() -> None:
+    # admin._county_sounding offers the one county of a city that sounds like a county written there.
+    gazetteer = get_gazetteer()
+    counties = {code for code in gazetteer.name_of if len(code) == 6}
+    assert gazetteer.county_sound.keys() == counties
+    assert (
+        gazetteer.county_sound["310101"] == gazetteer.county_sound["440112"] == "huangpuqu"
+    )  # 黄浦区, 黄埔区
+    same_sound_in_a_city = Counter(
+        (gazetteer.parent_of[code], sound) for code, sound in gazetteer.county_sound.items()
+    )
+    assert max(same_sound_in_a_city.values()) == 1
+
+
 @pytest.mark.parametrize(
     ("code", "name", "parent"),
     [

@@ -23,6 +23,10 @@ ERROR_CASES = [
     # A township name shared by dozens of places contradicts nothing: it lacks the levels above it.
     ("城西街道人民路1号", Status.VAGUE, ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT")),
     ("杭州市婺城区", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),
+    # A county written with other characters of the same sound is asked about (黄浦区, not Guangzhou's
+    # 黄埔区; 潮阳区, not Beijing's 朝阳区); 婺城区 sounds like no county of 杭州.
+    ("上海市黄埔区南京东路300号", Status.VAGUE, ("UNCONFIRMED_REGION",)),
+    ("广东省汕头市朝阳区中山路100号", Status.VAGUE, ("UNCONFIRMED_REGION",)),
     ("浙江省杭州市西湖区城东街道", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY", "MISSING_STREET")),
     ("江苏省杭州市西湖区文三路100号", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY",)),
     ("鼓楼区中山路1号", Status.AMBIGUOUS, ("AMBIGUOUS_REGION",)),
@@ -317,3 +321,10 @@ def test_to_dict_shape() -> None:
 def test_messages_are_exact(text: str, code: str, message: str, message_en: str) -> None:
     reason = addrcheck.validate(text).reasons[0]
     assert (reason.code.value, reason.message, reason.message_en) == (code, message, message_en)
+
+
+def test_a_county_of_the_same_sound_is_offered_with_its_code() -> None:
+    result = addrcheck.validate("上海市黄埔区南京东路300号")
+    assert [c.code for c in result.candidates] == ["310101"]  # 上海市黄浦区
+    reason = next(r for r in result.reasons if r.code is ReasonCode.UNCONFIRMED_REGION)
+    assert reason.span == (3, 6) and "上海市黄浦区" in reason.message
