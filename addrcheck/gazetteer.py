@@ -260,7 +260,7 @@ class Gazetteer:
                 name, codes, year = item.split(":")
                 names[name] = (tuple(codes.split(",")), year)
             self.retired_in_city[city] = names
-        # County -> its name's sound (toneless pinyin, 黄浦区 -> huangpuqu): data/build.py.
+        # County -> its name's sound (toneless pinyin, 黄浦区 -> "huang pu qu"): data/build.py.
         self.county_sound: dict[str, str] = document["county_sounds"]
         # Words that end a compound's or a firm's name (花园, 大厦, 市场): data/vocab/premises_words.txt.
         self.premises_words: frozenset[str] = frozenset(document["vocab"]["premises"])

@@ -557,11 +557,12 @@ def pypinyin_version() -> str:
 
 
 def county_sounds(units: dict[str, dict[str, object]]) -> dict[str, str]:
-    """Every county-level unit's name as toneless pinyin, syllables joined (黄浦区 -> huangpuqu)."""
+    """Every county-level unit's name as toneless pinyin, a space between syllables (黄浦区 -> "huang pu qu";
+    joined, 固安县 and 冠县 would both be guanxian)."""
     from pypinyin import lazy_pinyin  # only the build needs it (the dev extra)
 
     return {
-        code: "".join(lazy_pinyin(str(unit["name"])))
+        code: " ".join(lazy_pinyin(str(unit["name"])))
         for code, unit in sorted(units.items())
         if unit["level"] == DISTRICT
     }

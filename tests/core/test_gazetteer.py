@@ -55,9 +55,9 @@ def test_every_county_has_its_sound_and_no_two_of_one_city_share_one() -> None:
     gazetteer = get_gazetteer()
     counties = {code for code in gazetteer.name_of if len(code) == 6}
     assert gazetteer.county_sound.keys() == counties
-    assert (
-        gazetteer.county_sound["310101"] == gazetteer.county_sound["440112"] == "huangpuqu"
-    )  # 黄浦区, 黄埔区
+    sound = gazetteer.county_sound
+    assert sound["310101"] == sound["440112"] == "huang pu qu"  # 黄浦区, Guangzhou's 黄埔区
+    assert sound["131022"] != sound["371525"]  # 固安县 gu an, 冠县 guan: syllables kept apart
     same_sound_in_a_city = Counter(
         (gazetteer.parent_of[code], sound) for code, sound in gazetteer.county_sound.items()
     )
