@@ -133,6 +133,11 @@ _ZONE_ENDINGS: Final = ("新区", "开发区", "园区", "工业区", "管理区
 _GENERIC_DISTRICT_NAMES: Final = frozenset(
     {"城区", "新城区", "新城", "老城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区"}
 )
+# A town's quarters by direction (东城区, 城北区): districts in 北京 or 西宁, and the word for a quarter of
+# any town (定州市北城区, 四会市东城区).
+_TOWN_QUARTERS: Final = frozenset(
+    {*(d + "城区" for d in "东西南北"), *("城" + d + "区" for d in "东西南北中")}
+)
 # What people call a county's seat town, whatever its official name.
 _SEAT_NAMES: Final = frozenset({"城关镇", "城关街道", "城关乡"})
 _TOWN_ENDINGS: Final = (
@@ -434,9 +439,18 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         rivals = [c for c, skipped in zip(rivals, skips, strict=True) if skipped == fewest]
     result.chain = rivals[0]
     result.alternatives = rivals[1:]
+    # A rival chain's unit that fits the chosen one (the same township again: 顺天镇政府顺天镇委) is no rival.
+    deepest = result.chain[-1].code
+    fits = {*gazetteer.ancestors[deepest], deepest}
     for chain in chains:
         if chain not in same:
-            result.conflicts.extend(n for n in chain if (n.start, n.end) not in spans)
+            result.conflicts.extend(
+                n
+                for n in chain
+                if (n.start, n.end) not in spans
+                and n.code not in fits
+                and deepest not in gazetteer.ancestors[n.code]
+            )
     # A repeat after the chain may be a word inside a name (杭州市...杭州大厦): only full names count there,
     # and _find_conflicts adds those.
     chain_end = result.end
@@ -487,6 +501,7 @@ def _second_address(
             and node.start > previous.end
             and gaps.between(previous.end, node.start)
             and _has_separator(text, previous.end, node.start)
+            and not _restated(text, node.start, chain, mentions)
         ):
             return (node.start, node.end)
     first = result.start
@@ -515,7 +530,9 @@ def _second_address(
 def _restated(text: str, start: int, chain: list[Node], mentions: list[Mention]) -> bool:
     """Whether the divisions opening a pair of brackets at ``start`` are all ones the chain names before
     them: the same place written again (…1106室(北京市朝阳区建国路15号院)), an aside, not a second address.
-    Brackets that add a division (韶关市…商铺(韶关市浈江区…窗口)) may hold another place: still one."""
+    Brackets that add a division (韶关市…商铺(韶关市浈江区…窗口)) may hold another place: still one. After the
+    name at ``start``, only names with a division's suffix count: 公安 and 交通 in (益阳市公安局交通警察支队)
+    are words, not townships."""
     if start == 0 or text[start - 1] not in _OPENING_BRACKETS:
         return False
     close = min((at for at in (text.find(c, start) for c in _CLOSING_BRACKETS) if at >= 0), default=-1)
@@ -523,7 +540,9 @@ def _restated(text: str, start: int, chain: list[Node], mentions: list[Mention])
         return False
     codes = {node.code for node in chain if node.end <= start}  # a division new in the brackets: elsewhere
     return bool(codes) and all(
-        not readings.codes.isdisjoint(codes) for at, _, _, readings in mentions if start <= at < close
+        not readings.codes.isdisjoint(codes)
+        for at, _, key, readings in mentions
+        if at == start or (start < at < close and key.endswith(_DIVISION_ENDINGS))
     )
 
 
@@ -1417,10 +1436,14 @@ def _find_conflicts(
             or (start, end) in result.in_names
             or (key.endswith(_ZONE_ENDINGS) and not any(code[:2] == province for code in readings.codes))
             or key in _GENERIC_DISTRICT_NAMES
+            or (
+                key in _TOWN_QUARTERS and not any(gazetteer.parent_of[e.code] == city for e in readings.upper)
+            )
         ):
             # A name that starts a zone's (南京江北新区) says where the zone is only if it fits; a zone's own
             # name from another province (利津县滨海新区: a local zone, 天津's 滨海新区) contradicts nothing,
-            # nor a district named by a generic word (城区 in 揭阳市蓝城区, 西区).
+            # nor a district named by a generic word (城区 in 揭阳市蓝城区, 西区), nor a town's quarter named
+            # like a district elsewhere (四会市东城区), unless it is a district of the city itself.
             continue
         if (parent and (key in gone or key in _SEAT_NAMES)) or _retired_under(
             readings, chain[-1].code, gazetteer

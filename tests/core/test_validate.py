@@ -83,6 +83,13 @@ ERROR_CASES = [
         ("INCONSISTENT_HIERARCHY",),
     ),
     ("北京市建国路88号A座1101室(北京市朝阳区建国路88号)", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY",)),
+    # Words inside the brackets (公安, 交通: township short names elsewhere) do not make them another place.
+    ("湖南省益阳市赫山区银城大道100号（益阳市公安局交通警察支队北门）", Status.OK, ()),
+    # A township the street scanner finds under the county named (西乡 before 大道) is that township.
+    ("广东省深圳市宝安区西乡大道288号", Status.OK, ()),
+    # A town's quarter named like a district elsewhere (东城区 of 北京) is a quarter; in 北京, a district.
+    ("广东省肇庆市四会市东城区卫民路10号", Status.OK, ()),
+    ("北京市朝阳区东城区建国路1号", Status.INCONSISTENT, ("INCONSISTENT_HIERARCHY",)),
     # A floor counts in a named place (a tower's desk finds the floor)...
     ("浙江省杭州市西湖区文三路华星大厦三楼", Status.OK, ()),
     # ...not after a landmark: "opposite the stadium, second floor" names no building of its own.
