@@ -441,16 +441,13 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     result.alternatives = rivals[1:]
     # A rival chain's unit that fits the chosen one (the same township again: 顺天镇政府顺天镇委) is no rival.
     deepest = result.chain[-1].code
-    fits = {*gazetteer.ancestors[deepest], deepest}
     for chain in chains:
         if chain not in same:
-            result.conflicts.extend(
-                n
-                for n in chain
-                if (n.start, n.end) not in spans
-                and n.code not in fits
-                and deepest not in gazetteer.ancestors[n.code]
-            )
+            for n in chain:
+                if (n.start, n.end) in spans or n.code == deepest:
+                    continue
+                if n.code not in gazetteer.ancestors[deepest] and deepest not in gazetteer.ancestors[n.code]:
+                    result.conflicts.append(n)
     # A repeat after the chain may be a word inside a name (杭州市...杭州大厦): only full names count there,
     # and _find_conflicts adds those.
     chain_end = result.end
