@@ -128,7 +128,9 @@ _NUMBER_RUN: Final = "number_run"
 # Tried in this order at each position.
 _PATTERNS: Final[tuple[_Part, ...]] = (
     _Part(
-        "town", f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]))", "街镇乡"
+        "town",
+        f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]|[东西南北中]?(?:路|街|大道)))",
+        "街镇乡",
     ),
     _Part(
         "devzone",

@@ -206,6 +206,9 @@ def test_numbers_that_are_not_door_numbers(
             "ok",
             {"poi": "某某小区", "building": "3", "unit": "2", "room": "501"},
         ),
+        # A road named after a township (西乡, 良乡) is one road, as 某镇路 is: not the township and a bare 大道.
+        ("广东省深圳市宝安区西乡大道288号", "ok", {"road": "西乡大道", "road_number": "288号"}),
+        ("北京市房山区良乡西路12号", "ok", {"road": "良乡西路", "road_number": "12号"}),
     ],
 )
 def test_door_numbers_in_a_whole_address(text: str, status: str, components: dict[str, str]) -> None:
