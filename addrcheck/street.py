@@ -398,33 +398,6 @@ def _second_road_start(text: str, start: int, end: int) -> int:
 _CROSSING: Final = re.compile("(?:交叉路口|十字路口|交叉口|交汇处|交界处|交界|交口|路口)(?:处|旁|附近)?")
 # The first characters of the crossing words: most runs start with none, and need no regex call.
 _CROSSING_STARTS: Final = ("交", "十", "路")
-# Words at the end of a run that only say where from the place it names (某某超市对面), by length.
-_ASSIST_ENDS: Final = _Suffixes(
-    {
-        "电话联系",
-        "斜对面",
-        "正对面",
-        "电联",
-        "附近",
-        "旁边",
-        "对面",
-        "对过",
-        "隔壁",
-        "边上",
-        "后面",
-        "楼下",
-        "里面",
-    }
-    | {d + w for d in "东西南北" for w in "侧面"}
-    | set("旁内")
-)
-# Split a POI from the named part inside it only where parse() has a component to put that part in.
-SPLIT_SUBPOI = "subpoi" in COMPONENT_NAMES
-_POI_HEAD: Final = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
-# An unclaimed run is named by how it ends: a village or community word, or else it is a POI.
-_COMMUNITY_ENDS: Final = ("社区", "村", "居委会", "村委会", "村委")
-
-
 # Words after a place that give the address from it (某某超市对面): the place is a landmark, not the
 # premises. Longest first, as past_landmark tries them.
 _LANDMARK_WORDS: Final = (
@@ -440,6 +413,18 @@ _LANDMARK_WORDS: Final = (
     "后面",
     "旁",
 )
+# Words at the end of a run that only say where from the place it names, by length: the landmark words,
+# a side of the place (东侧), and notes (电联, 楼下, 内).
+_ASSIST_ENDS: Final = _Suffixes(
+    {*_LANDMARK_WORDS, "电话联系", "电联", "楼下", "里面", "内"} | {d + w for d in "东西南北" for w in "侧面"}
+)
+# Split a POI from the named part inside it only where parse() has a component to put that part in.
+SPLIT_SUBPOI = "subpoi" in COMPONENT_NAMES
+_POI_HEAD: Final = re.compile(f"[{_HAN}A-Z0-9]{{2,}}?(?:{'|'.join(_PREMISES)})")
+# An unclaimed run is named by how it ends: a village or community word, or else it is a POI.
+_COMMUNITY_ENDS: Final = ("社区", "村", "居委会", "村委会", "村委")
+
+
 # The two-character ones, which a run that goes on past them is cut after (the longer ones end with 对面).
 _LANDMARK_PAIRS: Final = frozenset(w for w in _LANDMARK_WORDS if len(w) == 2)
 # Words for a part of some building that name no place of their own (某体育馆对面平层).

@@ -227,6 +227,7 @@ def test_door_numbers_in_a_whole_address(text: str, status: str, components: dic
     ("text", "parts", "leftovers"),
     [
         ("翠湖家园对面", [("poi", "翠湖家园")], ["对面"]),
+        ("翠湖家园斜对过", [("poi", "翠湖家园")], ["斜对过"]),
         # A landmark inside a run: what follows names no place, so the landmark is the POI...
         ("体育中心对面平层", [("poi", "体育中心")], ["对面", "平层"]),
         # ...but a place named after it, however short, is one POI with it (the address is there, from the landmark).
