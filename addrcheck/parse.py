@@ -217,10 +217,9 @@ def parse(text: str, /) -> ParseResult:
         deepest = admin.chain[-1].code if admin.chain else ""
         # One under the divisions named, or the chain's own township again (某镇政府某镇委), is no contradiction.
         inside = [e for e in elsewhere if e.code == deepest or deepest in gazetteer.ancestors[e.code]]
-        if len(inside) == 1 and inside[0].code != deepest:
-            components["town"] = Component(town.value, inside[0].code, town.span, Origin.EXPLICIT)
-        elif inside:
-            pass
+        if inside:
+            if len(inside) == 1 and inside[0].code != deepest:
+                components["town"] = Component(town.value, inside[0].code, town.span, Origin.EXPLICIT)
         elif elsewhere and admin.chain and any(e.code[:2] == province for e in elsewhere):
             # A real township of the province, but not under the divisions named before it; one the province
             # does not have at all is unknown (retired or renamed), not a contradiction.
