@@ -74,10 +74,17 @@ def _is_boundary(text: str, position: int) -> bool:
 
 
 def find_contact(text: str) -> Contact:
-    """Find a phone, a contact name and label words in folded ``text``."""
-    labels = (
+    """Find a phone, a contact name and label words in folded ``text``.
+
+    A label word counts where it is plainly a label: followed by a colon, a 收件人-like word (ending in 人),
+    at the start of the text, or right before the phone. Elsewhere 手机 and 电话 are words of the address
+    (天龙手机大卖场, 再打电话) and stay. A name without a phone is only a candidate: the caller keeps it only where
+    the divisions start right after it (张三，浙江省…); elsewhere it is the address's own first word
+    (杨峰路（辉林酒家南侧）, 金桥苑(东南门)附近).
+    """
+    found_labels = (
         [(m.start(), m.end()) for m in _LABEL.finditer(text)]
-        if "：" in text or ":" in text or "人" in text
+        if "：" in text or ":" in text or "人" in text or "手机" in text or "电话" in text
         else []
     )
     phone = None
@@ -94,6 +101,7 @@ def find_contact(text: str) -> Contact:
                     match.start(),
                     match.end(),
                 )
+    labels = [span for span in found_labels if _plainly_label(text, span, phone)]
     name = None
     if phone is not None:
         name = _name_near(text, phone[1], phone[2], labels) or _name_by_segmentation(text, phone[1], phone[2])
@@ -112,6 +120,17 @@ def find_contact(text: str) -> Contact:
         ):
             name = (found.group(), found.start(), found.end())
     return Contact(phone=phone, name=name, labels=labels)
+
+
+def _plainly_label(text: str, span: tuple[int, int], phone: tuple[str, int, int] | None) -> bool:
+    start, end = span
+    if text[end - 1] in ":：" or text[end - 1] == "人" or start == 0:
+        return True
+    if phone is None:
+        return False
+    while end < phone[1] and text[end] in SEPARATORS:
+        end += 1
+    return end == phone[1]
 
 
 def _name_by_segmentation(text: str, start: int, end: int) -> tuple[str, int, int] | None:

@@ -9,7 +9,9 @@ names) followed by the *folded input* (full-width → half-width, traditional �
 - ``repeat``: a division named again next to the divisions (浙江省浙江省, 宝安区深圳), or an NBS placeholder
   (市辖区) — ``placeholder``;
 - ``contact``: the contact name, phone and their labels (收件人:);
-- ``leading``: text before the divisions that holds no road (a shop name or note); also in ``unresolved``;
+- ``country``: 中国 before the divisions; ``clipped``: text before the divisions that is the end of a division
+  the prefix spells and the text does not name (北省沧州市: 河北省); both also in ``unresolved``. Any other
+  text before the divisions (a shop's or a building's name, a note) stays;
 - ``pasted``: the whole address pasted again right after itself (with the separators between the copies);
 - ``invisible``: format characters (U+200B, U+202E, U+FEFF…), which can hide or reorder text;
 - ``separator``: separators (text.SEPARATORS: white space, punctuation, dashes), except inside a number:
@@ -34,7 +36,8 @@ REMOVAL_KINDS: Final = (
     "repeat",
     "placeholder",
     "contact",
-    "leading",
+    "country",
+    "clipped",
     "pasted",
     "invisible",
     "separator",
@@ -65,6 +68,18 @@ def division_prefix(components: Mapping[str, Component]) -> str:
             continue
         pieces.append(component.value)
     return "".join(pieces)
+
+
+def clipped_division(piece: str, components: Mapping[str, Component]) -> bool:
+    """Whether ``piece`` is the end of a division the text does not name (inferred), clipped at the front:
+    北省 of 河北省, 阳市 of 安阳市."""
+    for level in _ADMIN_LEVELS:
+        component = components.get(level)
+        if component is not None and component.span is None:
+            value = component.value
+            if len(value) > len(piece) and value.endswith(piece):
+                return True
+    return False
 
 
 def build(
@@ -160,10 +175,14 @@ def check_invariant(result: ParseResult) -> str:
             return f"division removal {removal.text!r} is not a division component"
         if removal.why == "pasted" and not folded.startswith(piece.lstrip("".join(SEPARATORS))):
             return f"pasted removal {removal.text!r} does not repeat the start of the address"
-        if removal.why == "leading" and not all(
+        if removal.why in ("country", "clipped") and not all(
             any(u.span[0] <= i < u.span[1] for u in result.unresolved) for i in range(start, end)
         ):
-            return f"leading removal {removal.text!r} is not reported as unresolved"
+            return f"{removal.why} removal {removal.text!r} is not reported as unresolved"
+        if removal.why == "country" and piece != "中国":
+            return f"country removal {removal.text!r} is not 中国"
+        if removal.why == "clipped" and not clipped_division(piece, result.components):
+            return f"clipped removal {removal.text!r} is not the end of an inferred division"
         for i in range(start, end):
             out[i] = False
     for span in division_spans | contact_spans:
@@ -176,4 +195,4 @@ def check_invariant(result: ParseResult) -> str:
     return ""
 
 
-__all__ = ["INVISIBLE", "REMOVAL_KINDS", "build", "check_invariant", "division_prefix"]
+__all__ = ["INVISIBLE", "REMOVAL_KINDS", "build", "check_invariant", "clipped_division", "division_prefix"]

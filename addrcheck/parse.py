@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from addrcheck import messages
-from addrcheck.admin import ADDRESS_BREAKS, MAX_MENTIONS, AdminMatch, match_admin
+from addrcheck.admin import ADDRESS_BREAKS, MAX_MENTIONS, AdminMatch, Node, match_admin
 from addrcheck.community import place_community, settle_by_village
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
@@ -19,10 +19,10 @@ from addrcheck.models import (
     Severity,
     Unresolved,
 )
-from addrcheck.normalized import INVISIBLE, division_prefix
+from addrcheck.normalized import INVISIBLE, clipped_division, division_prefix
 from addrcheck.normalized import build as build_normalized
 from addrcheck.street import parse_street
-from addrcheck.text import SEPARATORS, fold
+from addrcheck.text import SEPARATORS, fold, separator_at
 
 _CONTACT = ("contact_name", "phone")
 _DOOR_NUMBERS = ("road_number", "building", "room")  # what ends a whole street address
@@ -84,18 +84,27 @@ def parse(text: str, /) -> ParseResult:
         value, start, end = contact.phone
         components["phone"] = Component(value, None, (start, end), Origin.EXPLICIT)
         blocked[start:end] = [True] * (end - start)
-    if contact.name and gazetteer.readings(contact.name[0]) is None:
-        value, start, end = contact.name
-        components["contact_name"] = Component(text[start:end], None, (start, end), Origin.EXPLICIT)
-        blocked[start:end] = [True] * (end - start)
     for start, end in contact.labels:
         blocked[start:end] = [True] * (end - start)
     pasted = _pasted_again(folded)
     for start, end in pasted:
         blocked[start:end] = [True] * (end - start)
+    person = contact.name if contact.name and gazetteer.readings(contact.name[0]) is None else None
+    unblocked = blocked[:] if person is not None and contact.phone is None else None
+    if person is not None:
+        blocked[person[1] : person[2]] = [True] * (person[2] - person[1])
 
     # None when nothing is blocked: most addresses carry no contact, and the admin pass then skips the checks.
     admin = match_admin(folded, gazetteer, blocked=blocked if True in blocked else None)
+    if person is not None and unblocked is not None and not _divisions_follow(folded, person[2], admin.chain):
+        # 杨峰路（辉林酒家南侧）: a surname-led word before a separator, with no phone and no address after it,
+        # is the address's own first word, not a name.
+        person, blocked = None, unblocked
+        admin = match_admin(folded, gazetteer, blocked=blocked if True in blocked else None)
+    if person is not None:
+        components["contact_name"] = Component(
+            text[person[1] : person[2]], None, (person[1], person[2]), Origin.EXPLICIT
+        )
     if admin.alternatives:
         settle_by_village(admin, folded, gazetteer)  # 朝阳区…社区: the reading whose county has it
     candidates = _place_admin(admin, gazetteer, text, components, notes)
@@ -169,9 +178,13 @@ def parse(text: str, /) -> ParseResult:
         parts, leftovers, _ = parse_street(folded, seg_start, seg_end, town_known="town" in components)
         if admin.chain and seg_end <= admin.start and not any(p.name == "road" for p in parts):
             # Text before the divisions is a note or a shop name, unless it holds a road (杨府山路12号温州市...).
+            # It stays in `normalized` (大润发广东省东莞市虎门镇… keeps 大润发), except the country's name and a
+            # division clipped at the front (北省沧州市: 河北省, which the prefix spells).
             item = _add_unresolved(unresolved, text, folded, seg_start, seg_end)
             if item is not None:
-                leading.append((item.span[0], item.span[1], "leading"))
+                kind = _leading_kind(folded[item.span[0] : item.span[1]], components)
+                if kind:
+                    leading.append((item.span[0], item.span[1], kind))
             continue
         if admin.chain and seg_end <= admin.start:
             last = parts[-1]
@@ -278,6 +291,24 @@ def parse(text: str, /) -> ParseResult:
         notes=tuple(notes),
         removed=removed,
     )
+
+
+def _leading_kind(piece: str, components: dict[str, Component]) -> str:
+    """How text before the divisions leaves `normalized`: "country" (中国), "clipped" (the end of a division
+    the prefix spells but the text does not name: 北省 before 沧州市), or "" (it stays)."""
+    if piece == "中国":
+        return "country"
+    if len(piece) >= 2 and clipped_division(piece, components):
+        return "clipped"
+    return ""
+
+
+def _divisions_follow(folded: str, at: int, chain: list[Node]) -> bool:
+    """Whether the first division of ``chain`` starts at ``at``, past separators only."""
+    if not chain:
+        return False
+    start = min(node.start for node in chain)
+    return start >= at and all(separator_at(folded, i) for i in range(at, start))
 
 
 def _pasted_again(folded: str) -> list[tuple[int, int]]:

@@ -124,7 +124,7 @@ class UnresolvedOut(BaseModel):
 
 
 RemovalKind = Literal[
-    "division", "repeat", "placeholder", "contact", "leading", "pasted", "invisible", "separator"
+    "division", "repeat", "placeholder", "contact", "country", "clipped", "pasted", "invisible", "separator"
 ]
 
 
