@@ -81,6 +81,10 @@ _SUFFIX_STARTS: Final = frozenset(
 _SUFFIX_START_TABLE: Final = char_table(_SUFFIX_STARTS)
 _ROAD_SUFFIX_STARTS: Final = frozenset("路街道巷弄胡")
 _DIRECTIONS: Final = frozenset("东西南北中")
+# Characters that make a place's name of a county's or township's short name run into them: a headland, a
+# hill, a lake, a bay, an island (江北嘴, 凤凰山, 白藤湖, 海甸岛). Province and city short names are left
+# out: 杭州湾, 深圳湾 and 浙江湖州 are read by the other rules.
+_LANDFORMS: Final = frozenset("嘴山岭峰湖湾岛洲滩")
 _NONE: Final = 0
 _WEAK: Final = 1
 _STRONG: Final = 2
@@ -211,6 +215,7 @@ class AdminMatch:
         "chain",
         "conflicts",
         "in_names",
+        "in_places",
         "in_premises",
         "in_zones",
         "misnamed",
@@ -236,6 +241,8 @@ class AdminMatch:
         # Of those, the ones that start a compound's or a firm's name (东方明珠花园, 杭州萧山机场): no evidence
         # by themselves, read only next to their parent.
         self.in_premises: list[tuple[int, int]] = []
+        # ...and the ones run into a landform (江北嘴, 凤凰山): a guess to confirm unless next to their parent.
+        self.in_places: list[tuple[int, int]] = []
         # ...and the ones that start a zone's name but have several readings (东洲工业园区).
         self.in_zones: list[tuple[int, int]] = []
         # Townships written in full that the chain's province does not have (retired or renamed before the
@@ -356,6 +363,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     if len(found) > 2 * MAX_MENTIONS:
         result.too_many = len(found)
         found = found[: 2 * MAX_MENTIONS]
+    starts = {start for start, _, _ in found}
     for start, end, key in found:
         if blocked is not None and any(blocked[i] for i in range(start, end)):
             continue
@@ -382,11 +390,18 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
                 result.in_names.append((start, end))
                 if len(readings.codes) > 1 or readings.towns or any(e.level > CITY for e in readings.upper):
                     result.in_zones.append((start, end))
-            elif _premises_at(text, end, gazetteer) or (_numbered_area(text, end)):
+            elif _premises_at(text, end, gazetteer) or _numbered_area(text, end):
                 # 朝晖八区, 柳青二区: a numbered part of a compound named after the place. Such a name is read
                 # only where its parent is written right before it (杭州萧山机场), and stays in the name.
                 result.in_names.append((start, end))
                 result.in_premises.append((start, end))
+            elif (
+                _landform_at(text, end)
+                and end not in starts
+                and not any(e.level <= CITY for e in readings.upper)
+            ):
+                result.in_names.append((start, end))
+                result.in_places.append((start, end))
         elif key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
             continue  # 义乌市场, 路桥市场: the suffix starts the market's name
         mentions.append((start, end, key, readings))
@@ -703,6 +718,13 @@ def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     return False
 
 
+def _landform_at(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is one of _LANDFORMS and not the start of a road's name (湖滨路 stays a road's)."""
+    if at >= len(text) or text[at] not in _LANDFORMS:
+        return False
+    return text[at + 1 : at + 2] not in _ROAD_SUFFIX_STARTS
+
+
 def _zone_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     """Whether a zone's word (经济开发区, 高新区: data/vocab/zone_words.txt) starts at ``at``."""
     if not _word_may_start(text, at, _ZONE_START, gazetteer.zone_starts, gazetteer):
@@ -741,7 +763,7 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
         node, named = chain[i], in_premises[i]
         if named or (node.start, node.end) in result.in_zones:
             continue
-        if (node.start, node.end) in result.in_names:
+        if (node.start, node.end) in result.in_names and (node.start, node.end) not in result.in_places:
             return _STRONG
         # A retired or transferred name counts as written in full only with its suffix (襄樊市; 龙湖 alone is a
         # word).
@@ -763,7 +785,11 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
         return _STRONG
     last = _last_ending(chain)
     end = last.end
-    if (last.start, end) not in result.in_premises and _stands_apart(text, end):
+    if (
+        (last.start, end) not in result.in_premises
+        and (last.start, end) not in result.in_places
+        and _stands_apart(text, end)
+    ):
         return _STRONG
     return _WEAK
 

@@ -26,7 +26,12 @@ NAMES_INSIDE_NAMES = [
         ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"),
         "朝阳门北大街20号兴业银行大厦",
     ),
+    # A county's or township's short name run into a landform names that place (a hill, a lake, an island):
+    # a guess to confirm, and the text stays whole.
+    ("凤凰山脚路5号", "vague", ("UNCONFIRMED_REGION",), "凤凰山脚路5号"),
+    ("海甸岛五西路1号", "vague", ("UNCONFIRMED_REGION",), "海甸岛五西路1号"),
     # ...but a name next to its parent is read, and the compound keeps its name.
+    ("重庆市江北嘴金融街1号", "ok", (), "重庆市江北区江北嘴金融街1号"),
     ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
     ("杭州市西湖区翠苑一区23-4-502", "ok", (), "浙江省杭州市西湖区翠苑街道翠苑一区23-4-502"),
     # A zone is named after the division it lies in: a county's name there is a name inside a name, to

@@ -136,6 +136,9 @@ NORMALIZED = [
     ("大润发广东省东莞市虎门镇赤岗大道", "广东省东莞市虎门镇大润发赤岗大道"),
     ("中国浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),
     ("北省沧州市吴桥县太行道1号", "河北省沧州市吴桥县太行道1号"),
+    # A county's or township's short name run into a landform is that place's name, kept whole.
+    ("珠海市斗门区白藤湖商业街8号", "广东省珠海市斗门区白藤街道白藤湖商业街8号"),
+    ("重庆市江北嘴金融街1号", "重庆市江北区江北嘴金融街1号"),
     # Without a phone, a surname-led word is a name only where the divisions follow it.
     ("杨峰路（辉林酒家南侧）", "杨峰路辉林酒家南侧"),
     ("金桥苑(东南门)附近", "金桥苑东南门附近"),
