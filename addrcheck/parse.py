@@ -6,7 +6,16 @@ from addrcheck import messages
 from addrcheck.admin import ADDRESS_BREAKS, MAX_MENTIONS, AdminMatch, Node, match_admin
 from addrcheck.community import place_community, settle_by_village
 from addrcheck.contact import find_contact
-from addrcheck.gazetteer import KIND_FULL, KIND_HISTORICAL, KIND_TRANSFER, LEVELS, Gazetteer, get_gazetteer
+from addrcheck.gazetteer import (
+    KIND_ALIAS,
+    KIND_FULL,
+    KIND_HISTORICAL,
+    KIND_TRANSFER,
+    LEVELS,
+    TOWN,
+    Gazetteer,
+    get_gazetteer,
+)
 from addrcheck.models import (
     ADMIN_LEVELS,
     COMPONENT_NAMES,
@@ -107,6 +116,21 @@ def parse(text: str, /) -> ParseResult:
         )
     if admin.alternatives:
         settle_by_village(admin, folded, gazetteer)  # 朝阳区…社区: the reading whose county has it
+    if admin.in_names and admin.chain:
+        # A township-level unit named like a word (松山湖: indexed as a short name) kept inside a zone's name
+        # (松山湖高新区) is spelled exactly by the prefix: it leaves the text like any division, not twice
+        # (东莞市松山湖松山湖高新区). A county's name in a firm's (福田区委) stays.
+        admin.in_names = [
+            span
+            for span in admin.in_names
+            if not any(
+                (node.start, node.end) == span
+                and node.entry.level == TOWN
+                and node.entry.kind == KIND_ALIAS
+                and folded[node.start : node.end] == gazetteer.name_of[node.code]
+                for node in admin.chain
+            )
+        ]
     candidates = _place_admin(admin, gazetteer, text, components, notes)
     if admin.unconfirmed:
         candidates = _unconfirmed(admin, gazetteer, text, notes)
@@ -394,6 +418,8 @@ def _place_admin(
             continue
         # Written with another suffix (余杭镇, 新街镇 for 新街街道): not the canonical name, so an alias.
         origin = Origin.ALIAS if node.suffixed else _ORIGIN_OF_KIND.get(node.entry.kind, Origin.ALIAS)
+        if origin is Origin.ALIAS and text[node.start : node.end] == name:
+            origin = Origin.EXPLICIT  # an official name indexed as a word (松山湖, a township-level unit)
         components[level] = Component(name, code, (node.start, node.end), origin)
         # A retired name that several of today's units share is reported once, as AMBIGUOUS_REGION.
         position = admin.chain.index(node)

@@ -64,6 +64,9 @@ GENERIC_TOWN_NAME = re.compile(
     "|新区|社区|高新园区|科技工业园区?|科技园区?|旅游度假区|度假区|农场|林场|牧场|渔场|茶场|盐场|林业局|矿区|区"
     "|综合保税区|保税区|工业|高新|中心)(?:管理委员会|管委会)?"
 )
+# Words that end the name of a township-level unit other than a 街道, 镇 or 乡, besides the zone words
+# (data/vocab/zone_words.txt): 天津空港经济区, 大南山华侨管理区, 武当山特区, 东山农场.
+TOWNSHIP_UNIT_WORDS = ("经济区", "管理区", "特区", "风景区", "风景名胜区", "场")
 UNLISTED_SUFFIX = re.compile("(?:街道|镇|乡)$")
 # Historical names too generic to mean one place on their own.
 GENERIC_HISTORICAL = {"城区", "郊区", "矿区", "市辖区", "市区", "新区", "城关区", "县"}
@@ -361,6 +364,7 @@ def name_index(
     One reading per unit and name, the strongest kind kept (a full name beats the same text as an alias).
     """
     index: dict[str, dict[str, list[object]]] = defaultdict(dict)
+    unit_words = (*read_vocab("zone_words"), *TOWNSHIP_UNIT_WORDS)
 
     def add(name: str, code: str, level: int, kind: int, year: str = "") -> None:
         current = index[name].get(code)
@@ -373,7 +377,12 @@ def name_index(
         if not (level == CITY and parent in MUNICIPALITIES) and not (
             level == TOWN and GENERIC_TOWN_NAME.fullmatch(name)
         ):
-            add(name, code, level, KIND_FULL)
+            # A township-level unit named with neither a township's suffix nor a zone's or farm's word (城南,
+            # 松山湖, 社区服务中心, 农业局, 锦绣社区) is a word like any other in an address: its name is no more
+            # evidence than a short name's, so it is indexed as one (read next to its county, or standing
+            # apart). 嘉定工业区 and 天津空港经济区 name their place and stay official names.
+            suffixed = level != TOWN or name.endswith(TOWN_SUFFIXES) or name.endswith(unit_words)
+            add(name, code, level, KIND_FULL if suffixed else KIND_ALIAS)
         for alias in (*unit.get("short", []), *unit.get("aliases", [])):  # type: ignore[misc]
             if not (level == TOWN and GENERIC_TOWN_NAME.fullmatch(alias)):
                 add(alias, code, level, KIND_ALIAS)

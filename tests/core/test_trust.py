@@ -30,6 +30,11 @@ NAMES_INSIDE_NAMES = [
     # a guess to confirm, and the text stays whole.
     ("凤凰山脚路5号", "vague", ("UNCONFIRMED_REGION",), "凤凰山脚路5号"),
     ("海甸岛五西路1号", "vague", ("UNCONFIRMED_REGION",), "海甸岛五西路1号"),
+    # A township-level unit named without a township's suffix (城南, 农业局) is a word: no evidence alone,
+    # and never read out of a road's name; written in full after its city, it is read and spelled once.
+    ("嘉兴市南湖区城南路100号", "ok", (), "浙江省嘉兴市南湖区城南路100号"),
+    ("九山路5号农业局", "vague", ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"), "九山路5号农业局"),
+    ("东莞市松山湖高新区工业北三路3号", "ok", (), "广东省东莞市松山湖高新区工业北三路3号"),
     # ...but a name next to its parent is read, and the compound keeps its name.
     ("重庆市江北嘴金融街1号", "ok", (), "重庆市江北区江北嘴金融街1号"),
     ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
