@@ -471,7 +471,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     ]
     _leading_town(result, mentions, gaps, gazetteer)
     _zone_after_city(result, text, gazetteer)
-    evidence = _evidence(result, text, mentions, gaps)
+    evidence = _evidence(result, text, mentions, gaps, gazetteer)
     if evidence < _STRONG:
         # Every reading runs into a compound's name (长安小区): nothing to confirm; else ask (东方明珠花园 is
         # not marked, 长岛之春).
@@ -733,7 +733,9 @@ def _zone_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     return any(text[at : at + length] in words for length in gazetteer.zone_lengths)
 
 
-def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps) -> int:
+def _evidence(
+    result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gaps, gazetteer: Gazetteer
+) -> int:
     """How well the text shows the chain is made of divisions, not of words that look like their names:
     _STRONG, _WEAK (a guess to confirm) or _NONE (every reading starts a compound's name).
 
@@ -783,6 +785,12 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     first = chain[0]
     if first.entry.level <= CITY and not in_premises[0] and gaps.between(0, first.start) == 0:
         return _STRONG
+    if len(chain) == 1 and first.entry.level == TOWN:
+        # A township's bare short name is all the address names (坂田长发中路, 紫荆山商城路): such names repeat
+        # across the country and are words too (八卦岭, 观音山, 琉璃河), and on real addresses about one in
+        # eight read this way was another place. A guess to confirm, wherever it stands, unless one of its
+        # own villages follows it (塘下场桥村: a parent and child next to each other).
+        return _STRONG if _own_village_after(text, first, gazetteer) else _WEAK
     last = _last_ending(chain)
     end = last.end
     if (
@@ -792,6 +800,16 @@ def _evidence(result: AdminMatch, text: str, mentions: list[Mention], gaps: _Gap
     ):
         return _STRONG
     return _WEAK
+
+
+def _own_village_after(text: str, node: Node, gazetteer: Gazetteer) -> bool:
+    """Whether a village or community of township ``node`` is written right after it (塘下场桥村)."""
+    end = node.end
+    for stop in range(end + 2, min(len(text), end + 8) + 1):
+        piece = text[end:stop]
+        if (piece[-1] == "村" or piece.endswith("社区")) and gazetteer.villages.named(piece, (node.code,)):
+            return True
+    return False
 
 
 def _village_word_at(text: str, at: int) -> bool:

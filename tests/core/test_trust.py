@@ -35,6 +35,12 @@ NAMES_INSIDE_NAMES = [
     ("嘉兴市南湖区城南路100号", "ok", (), "浙江省嘉兴市南湖区城南路100号"),
     ("九山路5号农业局", "vague", ("MISSING_PROVINCE", "MISSING_CITY", "MISSING_DISTRICT"), "九山路5号农业局"),
     ("东莞市松山湖高新区工业北三路3号", "ok", (), "广东省东莞市松山湖高新区工业北三路3号"),
+    # A township's bare short name alone is a guess to confirm (such names repeat, and are words: 八卦岭 is
+    # Shenzhen's as much as 兴隆县's); with its county, or its suffix, it is read.
+    ("蛇口望海路88号", "vague", ("UNCONFIRMED_REGION",), "蛇口望海路88号"),
+    ("八卦岭八卦路5号", "vague", ("UNCONFIRMED_REGION",), "八卦岭八卦路5号"),
+    ("南山区蛇口望海路88号", "ok", (), "广东省深圳市南山区蛇口街道望海路88号"),
+    ("蛇口街道望海路88号", "ok", (), "广东省深圳市南山区蛇口街道望海路88号"),
     # ...but a name next to its parent is read, and the compound keeps its name.
     ("重庆市江北嘴金融街1号", "ok", (), "重庆市江北区江北嘴金融街1号"),
     ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
