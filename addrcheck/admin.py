@@ -1058,6 +1058,12 @@ def _suffixed(
                     parent = gazetteer.parent_of[entry.code]
                     if entry.kind == KIND_FULL and parent is not None and gazetteer.level_of[parent] == CITY:
                         found.append((start, end, entry, len(township.towns), False, True))
+        elif countyless and text[end : end + 1] == "区" and not _in_table(_SUFFIX_START_TABLE, text, end + 1):
+            # 东莞市万江区: the short name found, then 区 (万江街道), the 区 with it (else it stays behind).
+            for entry in readings.towns:
+                parent = gazetteer.parent_of[entry.code]
+                if parent is not None and gazetteer.level_of[parent] == CITY:
+                    found.append((start, end + 1, entry, len(readings.towns), False, True))
         if not _in_table(_SUFFIX_START_TABLE, text, end):  # text[end : end + 1] not in _SUFFIX_STARTS
             continue
         # The suffix written after the name, by level group, and the name with it (the same for every reading).

@@ -136,6 +136,8 @@ NORMALIZED = [
     ("大润发广东省东莞市虎门镇赤岗大道", "广东省东莞市虎门镇大润发赤岗大道"),
     ("中国浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),
     ("北省沧州市吴桥县太行道1号", "河北省沧州市吴桥县太行道1号"),
+    # In a city with no county level, a township's short name and 区 is the township (区 goes with it).
+    ("东莞市万江区胜利南路8号", "广东省东莞市万江街道胜利南路8号"),
     # A county's or township's short name run into a landform is that place's name, kept whole.
     ("珠海市斗门区白藤湖商业街8号", "广东省珠海市斗门区白藤街道白藤湖商业街8号"),
     ("重庆市江北嘴金融街1号", "重庆市江北区江北嘴金融街1号"),
