@@ -668,7 +668,9 @@ def _division_next(text: str, at: int) -> bool:
             return False
         code = _next_code(text, at + length)
         if code in (_TOWN_CHAR, _TOWNSHIP_CHAR, _VILLAGE_CHAR):
-            return True
+            return not (
+                code == _TOWN_CHAR and text[at + length - 1] == "小"
+            )  # 跨贸小镇: a development's word
         if (code == _STREET and _next_code(text, at + length + 1) == _WAY) or (
             code == _SOCIETY_CHAR and _next_code(text, at + length + 1) == _AREA_CHAR
         ):

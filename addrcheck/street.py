@@ -129,7 +129,9 @@ _NUMBER_RUN: Final = "number_run"
 _PATTERNS: Final[tuple[_Part, ...]] = (
     _Part(
         "town",
-        f"{_NAME}{{1,8}}?(?:街道办事处|街道|镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]|[东西南北中]?(?:路|街|大道)))",
+        # 小镇 is a development's word (跨贸小镇, 云栖小镇), not a township's suffix: NBS has two such names,
+        # which the gazetteer reads.
+        f"{_NAME}{{1,8}}?(?:街道办事处|街道|(?<!小)镇(?![东西南北中]?(?:路|街|大道))|乡(?![村下]|[东西南北中]?(?:路|街|大道)))",
         "街镇乡",
     ),
     _Part(

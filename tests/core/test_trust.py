@@ -41,6 +41,8 @@ NAMES_INSIDE_NAMES = [
     ("八卦岭八卦路5号", "vague", ("UNCONFIRMED_REGION",), "八卦岭八卦路5号"),
     ("南山区蛇口望海路88号", "ok", (), "广东省深圳市南山区蛇口街道望海路88号"),
     ("蛇口街道望海路88号", "ok", (), "广东省深圳市南山区蛇口街道望海路88号"),
+    # 小镇 is a development's word, not a township's suffix (深圳市龙岗区大运软件小镇 is a compound).
+    ("深圳市龙岗区大运软件小镇47栋", "ok", (), "广东省深圳市龙岗区大运软件小镇47栋"),
     # ...but a name next to its parent is read, and the compound keeps its name.
     ("重庆市江北嘴金融街1号", "ok", (), "重庆市江北区江北嘴金融街1号"),
     ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
