@@ -748,6 +748,12 @@ def _evidence(
     (嘉善世纪大道). A bare short name run into other words (东方明珠花园, 长岛之春) is only a guess.
     """
     chain = result.chain
+    first = chain[0]
+    if first.start == 1 and first.end <= 3 and _ideograph_at(text, 0) and not any(n.start == 0 for n in chain):
+        # One character glued before a two-character first name (内邱县, 钱仓镇, 洞口镇, 台北市): the name is the
+        # end of a longer one the tables lack, not the division. A guess to confirm. (深罗湖区, 津河西区: a
+        # longer name, after a one-character abbreviation, stays read.)
+        return _WEAK
     if len(chain) > 1 and any(node.entry.kind == KIND_FULL for node in chain):
         return _STRONG  # a name in full and another division: the usual address, checked first
     if (

@@ -43,6 +43,11 @@ NAMES_INSIDE_NAMES = [
     ("蛇口街道望海路88号", "ok", (), "广东省深圳市南山区蛇口街道望海路88号"),
     # 小镇 is a development's word, not a township's suffix (深圳市龙岗区大运软件小镇 is a compound).
     ("深圳市龙岗区大运软件小镇47栋", "ok", (), "广东省深圳市龙岗区大运软件小镇47栋"),
+    # One character glued before a two-character name: the name is the end of a longer one (内邱县 is the
+    # old spelling of 内丘县, not 邱县; 台北市 is no 北市街道). A guess to confirm, the text kept.
+    ("内邱县胜利西路8号", "vague", ("UNCONFIRMED_REGION",), "内邱县胜利西路8号"),
+    ("台北市林森北路426号8楼", "vague", ("UNCONFIRMED_REGION",), "台北市林森北路426号8楼"),
+    ("津河西区友谊路41号", "ok", (), "天津市河西区津友谊路41号"),
     # ...but a name next to its parent is read, and the compound keeps its name.
     ("重庆市江北嘴金融街1号", "ok", (), "重庆市江北区江北嘴金融街1号"),
     ("杭州萧山机场海关大楼3号楼", "ok", (), "浙江省杭州市萧山区萧山机场海关大楼3号楼"),
