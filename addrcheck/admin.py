@@ -371,8 +371,13 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         if readings is None:
             continue
         # Written as an official name, current or retired with its suffix (not 红旗, whose 旗 is no suffix).
+        # A retired name counts with its suffix where a name is left before it (襄樊市, 江干区) or it is a
+        # county's (滦县, 蓟县): 南市, 东市 and 中市 (short for 南市区...) are a street's or a quarter's words
+        # (南市路, 东市工业区).
         written_in_full = readings.has_full or (
-            key[-1] in _SUFFIX_CHARS and any(e.kind == KIND_HISTORICAL for e in readings.upper)
+            (len(key) > 2 or key[-1] == "县")
+            and key[-1] in _SUFFIX_CHARS
+            and any(e.kind == KIND_HISTORICAL for e in readings.upper)
         )
         # A name right before 路/街 is a road's (北京中路), unless written with its division suffix (从化区街口镇).
         if not written_in_full and _road_after(text, end):
@@ -380,6 +385,8 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         # A short name that starts a compound's or a firm's name is part of it (东方明珠花园 is no 东方市,
         # 路桥市场 no 路桥区); official names are not (金乡镇文体中心 names the town). One that starts a zone's
         # name is evidence for the division the zone lies in (宁波高新区).
+        if key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
+            continue  # 义乌市场, 路桥市场, 柯桥东市场: the suffix starts the market's name
         if not written_in_full:
             if _zone_at(text, end - 1, gazetteer):
                 continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
@@ -402,8 +409,6 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
             ):
                 result.in_names.append((start, end))
                 result.in_places.append((start, end))
-        elif key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
-            continue  # 义乌市场, 路桥市场: the suffix starts the market's name
         mentions.append((start, end, key, readings))
     if not mentions:
         return result
@@ -749,7 +754,12 @@ def _evidence(
     """
     chain = result.chain
     first = chain[0]
-    if first.start == 1 and first.end <= 3 and _ideograph_at(text, 0) and not any(n.start == 0 for n in chain):
+    if (
+        first.start == 1
+        and first.end <= 3
+        and _ideograph_at(text, 0)
+        and not any(n.start == 0 for n in chain)
+    ):
         # One character glued before a two-character first name (内邱县, 钱仓镇, 洞口镇, 台北市): the name is the
         # end of a longer one the tables lack, not the division. A guess to confirm. (深罗湖区, 津河西区: a
         # longer name, after a one-character abbreviation, stays read.)

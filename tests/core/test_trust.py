@@ -119,6 +119,10 @@ EVIDENCE = [
     # a short name alone in brackets is an aside (a landmark, a former name)
     ("广西北海市铁山港（临海）工业区兴港镇港中路188号", "ok", ()),
     ("浙江省杭州市西湖区（余杭区）文三路478号", "inconsistent", ("INCONSISTENT_HIERARCHY",)),  # full names
+    # a retired district's short name ending in 市 (南市 for 南市区) is a street's word, no second county;
+    # a retired county written in full (滦县) still reads as today's 滦州市
+    ("宣州区南市路8号", "ok", ()),
+    ("唐山市滦县新城胜利西路1号", "ok", ()),
 ]
 
 ZONES = [
