@@ -173,7 +173,8 @@ def check_invariant(result: ParseResult) -> str:
             any(s <= i < e for s, e in division_spans) for i in range(start, end)
         ):
             return f"division removal {removal.text!r} is not a division component"
-        if removal.why == "pasted" and not folded.startswith(piece.lstrip("".join(SEPARATORS))):
+        marks = "".join(SEPARATORS)
+        if removal.why == "pasted" and not folded.lstrip(marks).startswith(piece.lstrip(marks)):
             return f"pasted removal {removal.text!r} does not repeat the start of the address"
         if removal.why in ("country", "clipped") and not all(
             any(u.span[0] <= i < u.span[1] for u in result.unresolved) for i in range(start, end)

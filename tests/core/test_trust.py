@@ -81,6 +81,8 @@ REWRITES = [
     ("浙江省金华市义乌市工人北路100号 浙江省金华市义乌市工人北路100号", "浙江省金华市义乌市工人北路100号"),
     ("浙江省金华市义乌市工人北路100号" * 4, "浙江省金华市义乌市工人北路100号"),
     ("文三路文三路", "文三路文三路"),
+    # ...also when the address itself starts with a separator (found by hypothesis: the check was wrong)
+    ("：浙江省金华市义乌市工人北路1号：浙江省金华市义乌市工人北路1号", "浙江省金华市义乌市工人北路1号"),
     # the county is the district; the zone's name, 保定 included, stays as written
     (
         "河北省保定市保定高新技术产业开发区竞秀区朝阳北大街1号",
