@@ -363,7 +363,6 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     if len(found) > 2 * MAX_MENTIONS:
         result.too_many = len(found)
         found = found[: 2 * MAX_MENTIONS]
-    starts = {start for start, _, _ in found}
     for start, end, key in found:
         if blocked is not None and any(blocked[i] for i in range(start, end)):
             continue
@@ -404,7 +403,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
                 result.in_premises.append((start, end))
             elif (
                 _landform_at(text, end)
-                and end not in starts
+                and not any(s == end for s, _, _ in found)  # 金东岭下镇: another name starts there
                 and not any(e.level <= CITY for e in readings.upper)
             ):
                 result.in_names.append((start, end))
