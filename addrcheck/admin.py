@@ -538,9 +538,38 @@ def _second_address(
             continue
         if _restated(text, start, chain, mentions):
             continue
-        if any(m[0] == end for m in mentions) or (official and _road_next(text, end)):
-            return (start, end)
+        if not (any(m[0] == end for m in mentions) or (official and _road_next(text, end))):
+            continue
+        if (
+            official
+            and not any(text[i] in ADDRESS_BREAKS or text[i] in "，," for i in range(between[0], between[1]))
+            and _ADDRESS_LABEL.search(text, max(0, start - 8), start) is None
+            and _aside(text, start, end, chain, mentions)
+        ):
+            continue
+        return (start, end)
     return None
+
+
+def _aside(text: str, start: int, end: int, chain: list[Node], mentions: list[Mention]) -> bool:
+    """Whether the name in full at ``start`` and the names with a suffix written on with it are all the
+    chain's own, and no street follows them: the place named again before an office's name
+    (…路00号——防城港市公安局一楼, …唐山市曹妃甸区公安局交通警察支队), not a second address. (The caller
+    asks only where no break between addresses (；、，/) or address label (工厂:) comes before it.)"""
+    group_end = end
+    group = [(start, end)]
+    for m_start, m_end, m_key, _ in mentions:
+        if m_start == group_end and m_key.endswith(_DIVISION_ENDINGS):
+            group_end = m_end
+            group.append((m_start, m_end))
+    named = {node.code for node in chain}
+    if not all(
+        any(code in named for code in readings.codes)
+        for m_start, m_end, _, readings in mentions
+        if (m_start, m_end) in group
+    ):
+        return False
+    return _STREET_WORD.search(text, group_end) is None
 
 
 def _restated(text: str, start: int, chain: list[Node], mentions: list[Mention]) -> bool:
@@ -1595,6 +1624,8 @@ def _find_conflicts(
 
 
 _OPENING_BRACKETS: Final = "(（[【"
+# A road's or a door number's word: after the place named again, it starts another street address.
+_STREET_WORD: Final = re.compile("[路街巷弄]|[0-9]+号")
 _CLOSING_BRACKETS: Final = ")）]】"
 
 

@@ -121,6 +121,14 @@ EVIDENCE = [
     # a short name alone in brackets is an aside (a landmark, a former name)
     ("广西北海市铁山港（临海）工业区兴港镇港中路188号", "ok", ()),
     ("浙江省杭州市西湖区（余杭区）文三路478号", "inconsistent", ("INCONSISTENT_HIERARCHY",)),  # full names
+    # the place named again before an office's name, with no street of its own, is the same place; after
+    # a break (；) or an address label it is another address
+    ("广西壮族自治区防城港市港口区广场环路8号——防城港市公安局一楼", "ok", ()),
+    (
+        "浙江省湖州市德清县雷甸镇白云南路1号；浙江省湖州市德清县三合工业园",
+        "inconsistent",
+        ("INCONSISTENT_HIERARCHY",),
+    ),
     # a retired district's short name ending in 市 (南市 for 南市区) is a street's word, no second county;
     # a retired county written in full (滦县) still reads as today's 滦州市
     ("宣州区南市路8号", "ok", ()),
