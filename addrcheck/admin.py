@@ -386,6 +386,16 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
         # name is evidence for the division the zone lies in (宁波高新区).
         if key[-1] in _SUFFIX_CHARS and _premises_at(text, end - 1, gazetteer):
             continue  # 义乌市场, 路桥市场, 柯桥东市场: the suffix starts the market's name
+        if (
+            len(key) == 2
+            and key[1] == "县"
+            and text[end : end + 1] == "城"
+            and text[end + 1 : end + 2] != "关"
+            and _county_ends_at(found, start, gazetteer)
+        ):
+            # 梅县区新县城政法路: right after a county, 新县城 is "the new county town", not 河南's 新县 (a county
+            # never follows another); 新县城关镇 is 新县's 城关镇.
+            continue
         if not written_in_full:
             if _zone_at(text, end - 1, gazetteer):
                 continue  # 桥南开发区, 西工业区: the name's last character starts a zone's word
@@ -750,6 +760,16 @@ def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
             return after[:1] not in _ROAD_SUFFIX_STARTS and not (
                 after[:1] in _DIRECTIONS and after[1:] in _ROAD_SUFFIX_STARTS
             )
+    return False
+
+
+def _county_ends_at(found: list[tuple[int, int, str]], at: int, gazetteer: Gazetteer) -> bool:
+    """Whether a name that can be a county ends at ``at``."""
+    for _, end, key in found:
+        if end == at:
+            readings = gazetteer.readings(key)
+            if readings is not None and any(e.level == DISTRICT for e in readings.upper):
+                return True
     return False
 
 
