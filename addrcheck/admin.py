@@ -763,6 +763,13 @@ def _premises_at(text: str, at: int, gazetteer: Gazetteer) -> bool:
     return False
 
 
+def _between_divisions(start: int, end: int, used: list[tuple[int, int]], gaps: _Gaps) -> bool:
+    """Whether a chain unit ends right before ``start`` and another starts right after ``end`` (only
+    separators between)."""
+    before = any(e <= start and gaps.between(e, start) == 0 for _, e in used)
+    return before and any(s >= end and gaps.between(end, s) == 0 for s, _ in used)
+
+
 def _county_ends_at(found: list[tuple[int, int, str]], at: int, gazetteer: Gazetteer) -> bool:
     """Whether a name that can be a county ends at ``at``."""
     for _, end, key in found:
@@ -1141,11 +1148,13 @@ def _suffixed(
         for entry in readings.upper:
             if entry.kind == KIND_ALIAS:
                 group = min(TOWN - entry.level, 2)
-                _add_suffixed(found, start, end, entry, lengths[group], written_as[group], namesakes)
+                _add_suffixed(
+                    found, start, end, entry, lengths[group], written_as[group], namesakes, gazetteer
+                )
         if lengths[0]:
             for entry in _in_context(readings.towns, readings, present):
                 if entry.kind == KIND_ALIAS:
-                    _add_suffixed(found, start, end, entry, lengths[0], written_as[0], namesakes)
+                    _add_suffixed(found, start, end, entry, lengths[0], written_as[0], namesakes, gazetteer)
         # A county that grew out of a town may still be written as the town (苍南县龙港镇: 龙港市 since 2019).
         # ...but not when the county has a township of that name (临平区临平街道, 余杭区余杭镇 = 余杭街道).
         for entry in readings.upper:
@@ -1180,11 +1189,19 @@ def _add_suffixed(
     length: int,
     written_as: NameReadings | None,
     namesakes: int,
+    gazetteer: Gazetteer,
 ) -> None:
     """A short name with a suffix not its own after it (余杭镇): a reading, unless the name with that suffix
-    is already the unit's own full name (余杭区)."""
-    if length and (written_as is None or entry.code not in written_as.codes):
-        found.append((start, end + length, entry, namesakes, False, False))
+    is already the unit's own full name (余杭区) or its parent's (南昌市, the city, is no 南昌县 misspelt)."""
+    if not length:
+        return
+    if written_as is not None:
+        if entry.code in written_as.codes:
+            return
+        ancestors = gazetteer.ancestors[entry.code]
+        if any(e.kind == KIND_FULL and e.code in ancestors for e in written_as.upper):
+            return
+    found.append((start, end + length, entry, namesakes, False, False))
 
 
 def _suffixed_nodes(suffixed: list[SuffixedMention], present: set[str], gazetteer: Gazetteer) -> list[Node]:
@@ -1592,8 +1609,13 @@ def _find_conflicts(
         touches = _touches(start, end, used, gaps)
         # A short name contradicts only as a province's, city's or county's: a township's short name (大坪,
         # 新桥: dozens each) is as likely a word.
+        # Inside the chain a short name must sit among the divisions, touching one on each side (浙江，金华，
+        # 五常街道): one followed by street text is a word (莆田市公安局…城厢区, 宿迁市洪泽湖东路…宿豫区,
+        # …佛子岭路交口金安区).
         if (official and (touches or inside)) or (
-            not official and bool(readings.upper) and (leads or (inside and touches))
+            not official
+            and bool(readings.upper)
+            and (leads or (inside and _between_divisions(start, end, used, gaps)))
         ):
             best = min(official or entries, key=lambda e: e.level)
             taken.append((start, end))

@@ -129,6 +129,11 @@ EVIDENCE = [
         "inconsistent",
         ("INCONSISTENT_HIERARCHY",),
     ),
+    # a short name inside the chain contradicts only among the divisions, not followed by street text
+    ("莆田市公安局交通警察支队（城厢区霞林街道学园路1号）", "ok", ()),
+    ("六安市安丰路与佛子岭路交口金安区行政中心", "vague", ("MISSING_HOUSE_NUMBER",)),
+    # the city named again is the city, not its namesake county with another suffix (淮安市 is no 淮安区)
+    ("淮安市翔宇南道1号，淮安市行政中心北楼5楼", "vague", ("MISSING_DISTRICT",)),
     # right after a county, 新县城 is "the new county town", not 河南's 新县; 新县城关镇 is 新县's
     ("梅州市梅县区新县城政法路2号", "ok", ()),
     ("河南省信阳市新县城关镇解放路1号", "ok", ()),
