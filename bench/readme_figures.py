@@ -11,11 +11,14 @@ Figures covered:
 * the audit example's printed line (section "Batch audit"): ``data/examples/company-addresses-sample.csv``
   converted to GBK, as the README's ``iconv`` does, then the README's exact ``addrcheck audit`` command;
   the elapsed time in the line is what this run took.
+* every ``$ addrcheck check "<address>"`` example (section "A quick look") with what it prints, and the
+  exit code where the README shows it (``$ echo $?`` right after), and the streamed ``--json`` example;
 * with ``--tests``, the test count and wall time in "Development": ``python -m pytest -q -p no:randomly``
   in this checkout, as the README tells a newcomer to run it.
 
-``tests/core/test_readme_figures.py`` fails when the audit line in the README no longer matches what the
-command prints (the time aside), so a change in the parser's verdicts shows up as a README to refresh.
+``tests/core/test_readme_figures.py`` fails when the audit line or a check example in the README no longer
+matches what the command prints (the audit's time aside), so a change in the parser's verdicts shows up
+as a README to refresh.
 """
 
 from __future__ import annotations
@@ -64,6 +67,54 @@ def audit_line() -> str:
     return lines[0]
 
 
+# One `addrcheck check "..."` example: the command, what it printed, and `$ echo $?` with the exit code.
+CHECK_EXAMPLE = re.compile(
+    r'^\$ addrcheck check "(?P<address>[^"\n]+)"\n(?P<output>(?:(?!\$ |```).*\n)*)'
+    r"(?P<exit>\$ echo \$\?\n\d+\n)?",
+    re.MULTILINE,
+)
+
+
+def check_examples(text: str) -> str:
+    """``text`` with every check example's output (and exit code) as the command prints them now."""
+
+    def run(match: re.Match[str]) -> str:
+        address = match.group("address")
+        result = subprocess.run(
+            [sys.executable, "-m", "addrcheck.cli", "check", address],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        shown = f'$ addrcheck check "{address}"\n{result.stdout}'
+        if match.group("exit"):
+            shown += f"$ echo $?\n{result.returncode}\n"
+        return shown
+
+    return CHECK_EXAMPLE.sub(run, text)
+
+
+# The streamed JSON example: `$ printf '...' | addrcheck check --json | head -c N` and what it printed.
+PIPE_EXAMPLE = re.compile(
+    r"^\$ (?P<command>printf '[^'\n]*' \| addrcheck check --json \| head -c \d+)\n(?P<output>.*)\n",
+    re.MULTILINE,
+)
+
+
+def pipe_examples(text: str) -> str:
+    """``text`` with the streamed JSON example's output as the command prints it now (the ``...`` the
+    README adds after the cut stays)."""
+
+    def run(match: re.Match[str]) -> str:
+        command = match.group("command").replace(
+            "addrcheck check", f"{sys.executable} -m addrcheck.cli check"
+        )
+        printed = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True).stdout
+        return f"$ {match.group('command')}\n{printed} ...\n"
+
+    return PIPE_EXAMPLE.sub(run, text)
+
+
 def without_time(line: str) -> str:
     return re.sub(r"; [\d.]+ s -> ", "; <time> s -> ", line)
 
@@ -101,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     line = audit_line()
     print(line)
     text = AUDIT_LINE.sub(line, text, count=1)
+    text = check_examples(text)
+    text = pipe_examples(text)
     if args.tests:
         sentence = test_sentence()
         print(sentence)
