@@ -495,6 +495,7 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     _find_conflicts(result, text, mentions, gaps, gazetteer)
     _retired_town(result, mentions, gazetteer)
     _clipped_county_after_city(result, gazetteer)
+    _township_written_as_district(result, text, gazetteer)
     _names_run_on(result, text, gaps)
     result.repeats = _next_to_the_divisions(result, text, gaps)
     result.second_address = _second_address(result, text, mentions, gaps)
@@ -1428,6 +1429,31 @@ def _clipped_county_after_city(result: AdminMatch, gazetteer: Gazetteer) -> None
     if meant:
         result.chain, result.conflicts = [city], []
         result.misnamed.append((county.start, county.end, meant))
+
+
+def _township_written_as_district(result: AdminMatch, text: str, gazetteer: Gazetteer) -> None:
+    """宜昌市伍家区, 温州市梧田区: a township's short name with 区 after it ends the chain. When one county of
+    the chain's city starts with the name (伍家岗区), it is that county clipped, to confirm, not the township
+    (伍家乡); else it is the township and the 区 goes with it (梧田街道), not left behind in the text."""
+    chain = result.chain
+    last = chain[-1]
+    if (
+        last.entry.level != TOWN
+        or not last.short
+        or text[last.end : last.end + 1] != "区"
+        or _in_table(_SUFFIX_START_TABLE, text, last.end + 1)
+    ):
+        return
+    city = next((node.code for node in chain if node.entry.level == CITY), "")
+    county_named = any(node.entry.level == DISTRICT for node in chain)
+    meant = (
+        "" if county_named or not city else _county_starting(text[last.start : last.end + 1], city, gazetteer)
+    )
+    if meant:
+        chain.pop()
+        result.misnamed.append((last.start, last.end + 1, meant))
+        return
+    chain[-1] = Node(last.start, last.end + 1, last.entry, last.score, suffixed=True, unique=last.unique)
 
 
 def _county_starting(key: str, city: str, gazetteer: Gazetteer) -> str:

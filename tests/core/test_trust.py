@@ -137,6 +137,9 @@ EVIDENCE = [
     # right after a county, 新县城 is "the new county town", not 河南's 新县; 新县城关镇 is 新县's
     ("梅州市梅县区新县城政法路2号", "ok", ()),
     ("河南省信阳市新县城关镇解放路1号", "ok", ()),
+    # a township's short name and 区 where a county of the city starts with the name: the county clipped
+    # (伍家岗区), to confirm, not the township 伍家乡
+    ("宜昌市伍家区东山大道100号", "vague", ("UNCONFIRMED_REGION",)),
     # a retired district's short name ending in 市 (南市 for 南市区) is a street's word, no second county;
     # a retired county written in full (滦县) still reads as today's 滦州市
     ("宣州区南市路8号", "ok", ()),

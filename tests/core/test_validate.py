@@ -138,6 +138,8 @@ NORMALIZED = [
     ("北省沧州市吴桥县太行道1号", "河北省沧州市吴桥县太行道1号"),
     # In a city with no county level, a township's short name and 区 is the township (区 goes with it).
     ("东莞市万江区胜利南路8号", "广东省东莞市万江街道胜利南路8号"),
+    # ...and elsewhere after its city too (温州市梧田区: 梧田街道, the 区 with it).
+    ("温州市梧田区前牌路8号", "浙江省温州市瓯海区梧田街道前牌路8号"),
     # A county's or township's short name run into a landform is that place's name, kept whole.
     ("珠海市斗门区白藤湖商业街8号", "广东省珠海市斗门区白藤街道白藤湖商业街8号"),
     ("重庆市江北嘴金融街1号", "重庆市江北区江北嘴金融街1号"),
