@@ -499,7 +499,24 @@ def match_admin(text: str, gazetteer: Gazetteer, *, blocked: list[bool] | None =
     _names_run_on(result, text, gaps)
     result.repeats = _next_to_the_divisions(result, text, gaps)
     result.second_address = _second_address(result, text, mentions, gaps)
+    if result.in_names:
+        _spell_word_named_towns(result, text, gazetteer)
     return result
+
+
+def _spell_word_named_towns(result: AdminMatch, text: str, gazetteer: Gazetteer) -> None:
+    """A township-level unit named like a word (松山湖: indexed as a short name) read where it runs into a
+    zone's or a firm's name (松山湖高新区) is spelled exactly by the prefix: it leaves the text like any
+    division instead of staying twice (东莞市松山湖松山湖高新区). A county's name in a firm's (福田区委) stays."""
+    spelled = {
+        (node.start, node.end)
+        for node in result.chain
+        if node.entry.level == TOWN
+        and node.entry.kind == KIND_ALIAS
+        and text[node.start : node.end] == gazetteer.name_of[node.code]
+    }
+    if spelled:
+        result.in_names = [span for span in result.in_names if span not in spelled]
 
 
 def _in_order_of_end(nodes: list[Node]) -> bool:

@@ -124,7 +124,7 @@ def find_contact(text: str) -> Contact:
 
 def _plainly_label(text: str, span: tuple[int, int], phone: tuple[str, int, int] | None) -> bool:
     start, end = span
-    if text[end - 1] in ":：" or text[end - 1] == "人" or start == 0:
+    if text[end - 1] in ":：人" or start == 0:
         return True
     if phone is None:
         return False

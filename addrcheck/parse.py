@@ -7,12 +7,10 @@ from addrcheck.admin import ADDRESS_BREAKS, MAX_MENTIONS, AdminMatch, Node, matc
 from addrcheck.community import place_community, settle_by_village
 from addrcheck.contact import find_contact
 from addrcheck.gazetteer import (
-    KIND_ALIAS,
     KIND_FULL,
     KIND_HISTORICAL,
     KIND_TRANSFER,
     LEVELS,
-    TOWN,
     Gazetteer,
     get_gazetteer,
 )
@@ -116,21 +114,6 @@ def parse(text: str, /) -> ParseResult:
         )
     if admin.alternatives:
         settle_by_village(admin, folded, gazetteer)  # 朝阳区…社区: the reading whose county has it
-    if admin.in_names and admin.chain:
-        # A township-level unit named like a word (松山湖: indexed as a short name) kept inside a zone's name
-        # (松山湖高新区) is spelled exactly by the prefix: it leaves the text like any division, not twice
-        # (东莞市松山湖松山湖高新区). A county's name in a firm's (福田区委) stays.
-        admin.in_names = [
-            span
-            for span in admin.in_names
-            if not any(
-                (node.start, node.end) == span
-                and node.entry.level == TOWN
-                and node.entry.kind == KIND_ALIAS
-                and folded[node.start : node.end] == gazetteer.name_of[node.code]
-                for node in admin.chain
-            )
-        ]
     candidates = _place_admin(admin, gazetteer, text, components, notes)
     if admin.unconfirmed:
         candidates = _unconfirmed(admin, gazetteer, text, notes)
